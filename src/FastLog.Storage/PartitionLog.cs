@@ -1,0 +1,408 @@
+using FastLog.Protocol.Records;
+using FastLog.Storage.Files;
+using FastLog.Storage.Segments;
+
+namespace FastLog.Storage;
+
+/// <summary>
+/// The log of one partition: an ordered list of segments, the last one active. One writer at a time appends,
+/// truncates or deletes (callers serialise writes; the append pipeline gives each partition one writer);
+/// readers run concurrently against an immutable snapshot of the segment list.
+/// </summary>
+public sealed class PartitionLog
+{
+    private readonly FileCache _cache;
+    private readonly TimeProvider _time;
+    private readonly Lock _writeLock = new();
+    private LogSegment[] _segments;
+    private long _logStartOffset;
+    private long _recoveryPoint;
+    private long _highWatermark;
+
+    private PartitionLog(TopicPartition partition, string directory, LogConfig config, FileCache cache, TimeProvider time, LogSegment[] segments, long logStartOffset, long recoveryPoint)
+    {
+        Partition = partition;
+        Directory = directory;
+        Config = config;
+        _cache = cache;
+        _time = time;
+        _segments = segments;
+        _logStartOffset = logStartOffset;
+        _recoveryPoint = recoveryPoint;
+    }
+
+    public TopicPartition Partition { get; }
+    public string Directory { get; }
+    public LogConfig Config { get; }
+
+    public IReadOnlyList<LogSegment> Segments => Volatile.Read(ref _segments);
+    public LogSegment ActiveSegment => Volatile.Read(ref _segments)[^1];
+
+    /// <summary>The offset the next appended record gets (LEO).</summary>
+    public long LogEndOffset => ActiveSegment.NextOffset;
+
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
+
+    /// <summary>Everything below this offset is known to be on disk; recovery starts here.</summary>
+    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+
+    /// <summary>Set by the broker (replication decides it); checkpointed with the log, never past the LEO.</summary>
+    public long HighWatermark
+    {
+        get => Volatile.Read(ref _highWatermark);
+        set => Volatile.Write(ref _highWatermark, Math.Clamp(value, LogStartOffset, LogEndOffset));
+    }
+
+    public long SizeInBytes => Segments.Sum(s => (long)s.Size);
+
+    /// <summary>Creates an empty log in a new folder.</summary>
+    public static PartitionLog Create(TopicPartition partition, string dataDir, LogConfig config, FileCache cache, TimeProvider? time = null)
+    {
+        config.Validate();
+        var directory = Path.Combine(dataDir, partition.DirectoryName);
+        System.IO.Directory.CreateDirectory(directory);
+        var segment = LogSegment.Create(directory, 0, config, cache);
+        return new PartitionLog(partition, directory, config, cache, time ?? TimeProvider.System, [segment], 0, 0);
+    }
+
+    /// <summary>
+    /// Opens an existing log folder. After a clean shutdown the trimmed files are trusted; otherwise every
+    /// segment from the one holding the recovery point on is validated and cut at the first bad batch.
+    /// </summary>
+    public static PartitionLog Open(TopicPartition partition, string directory, LogConfig config, FileCache cache, LogOpenOptions options)
+    {
+        config.Validate();
+        var time = options.Time ?? TimeProvider.System;
+        var baseOffsets = System.IO.Directory.EnumerateFiles(directory, "*" + SegmentFileNames.LogSuffix)
+            .Select(f => SegmentFileNames.ParseBaseOffset(Path.GetFileName(f), SegmentFileNames.LogSuffix))
+            .OfType<long>()
+            .Order()
+            .ToList();
+        RemoveOrphanIndexes(directory, baseOffsets);
+
+        if (baseOffsets.Count == 0)
+        {
+            var fresh = LogSegment.Create(directory, options.LogStartOffset, config, cache);
+            return new PartitionLog(partition, directory, config, cache, time, [fresh], options.LogStartOffset, options.LogStartOffset);
+        }
+
+        var segments = baseOffsets.Select(b => LogSegment.Open(directory, b, config, cache)).ToList();
+        var recoveryPoint = options.RecoveryPoint;
+        var firstToRecover = options.CleanShutdown ? segments.Count : SegmentHolding(segments, recoveryPoint);
+
+        var expectedNext = 0L;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            if (i < firstToRecover && segment.TryLoadClean())
+            {
+                expectedNext = segment.NextOffset;
+                continue;
+            }
+
+            var recovery = segment.Recover(expectedNext);
+            if (recovery.Truncated)
+            {
+                options.Log?.Invoke($"{partition}: segment {SegmentFileNames.BaseName(segment.BaseOffset)} cut at position {recovery.CutPosition} (offset {recovery.NextOffset}): {recovery.CutReason}");
+                // Everything after a cut is unreachable: later segments would leave a gap in the offsets.
+                for (var j = segments.Count - 1; j > i; j--)
+                {
+                    options.Log?.Invoke($"{partition}: segment {SegmentFileNames.BaseName(segments[j].BaseOffset)} deleted, it follows the cut");
+                    segments[j].Delete();
+                    segments.RemoveAt(j);
+                }
+            }
+            expectedNext = recovery.NextOffset;
+            firstToRecover = Math.Min(firstToRecover, i);
+        }
+
+        // An empty segment in the middle (a crash right after a roll) would only confuse lookups.
+        for (var i = segments.Count - 2; i >= 0; i--)
+        {
+            if (segments[i].Size == 0)
+            {
+                segments[i].Delete();
+                segments.RemoveAt(i);
+            }
+        }
+
+        var active = segments[^1];
+        active.Reactivate();
+        var logEnd = active.NextOffset;
+        var logStart = Math.Clamp(options.LogStartOffset, segments[0].BaseOffset, logEnd);
+        var log = new PartitionLog(partition, directory, config, cache, time, [.. segments], logStart, Math.Min(recoveryPoint, logEnd));
+        if (options.CleanShutdown)
+        {
+            log._recoveryPoint = logEnd;
+        }
+        log._highWatermark = Math.Clamp(options.HighWatermark, logStart, logEnd);
+        return log;
+    }
+
+    /// <summary>
+    /// Appends one validated batch: assigns its offsets (rewriting baseOffset and partitionLeaderEpoch, which
+    /// the CRC does not cover) and returns its base offset. Rolls first when the active segment is full or old.
+    /// </summary>
+    public long Append(Span<byte> batch, int leaderEpoch = -1)
+    {
+        lock (_writeLock)
+        {
+            var header = RecordBatchHeader.Read(batch);
+            var baseOffset = LogEndOffset;
+            var lastOffset = baseOffset + header.LastOffsetDelta;
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var active = ActiveSegment;
+            if (active.IsFullFor(batch.Length, lastOffset, now))
+            {
+                active = Roll(baseOffset);
+            }
+            RecordBatchHeader.AssignOffsets(batch, baseOffset, leaderEpoch);
+            var maxTimestamp = header.IsLogAppendTime ? header.MaxTimestamp : Math.Max(header.MaxTimestamp, header.BaseTimestamp);
+            active.Append(batch, baseOffset, lastOffset, maxTimestamp, now);
+            return baseOffset;
+        }
+    }
+
+    /// <summary>
+    /// Batches from the one holding <paramref name="offset"/>, up to <paramref name="maxBytes"/>, as a region of
+    /// one segment (a fetch of several segments takes several reads). Empty at the end of the log.
+    /// </summary>
+    public FileRegion Read(long offset, int maxBytes, bool minOneBatch = true, long? maxOffsetExclusive = null)
+    {
+        var limit = maxOffsetExclusive ?? long.MaxValue;
+        var segments = Volatile.Read(ref _segments);
+        if (offset < LogStartOffset || offset > segments[^1].NextOffset)
+        {
+            throw new OffsetOutOfRangeException(Partition, offset, LogStartOffset, segments[^1].NextOffset);
+        }
+        for (var i = SegmentHolding(segments, offset); i < segments.Length; i++)
+        {
+            var region = segments[i].Read(offset, maxBytes, minOneBatch, limit);
+            if (!region.IsEmpty || segments[i].NextOffset > offset)
+            {
+                return region;
+            }
+        }
+        return FileRegion.Empty;
+    }
+
+    /// <summary>
+    /// The first offset whose record timestamp is at or after <paramref name="timestamp"/> (ListOffsets by time),
+    /// with that record's timestamp; null when every record is older.
+    /// </summary>
+    public (long Offset, long Timestamp)? OffsetForTimestamp(long timestamp)
+    {
+        var segments = Volatile.Read(ref _segments);
+        foreach (var segment in segments)
+        {
+            if (segment.MaxTimestamp < timestamp || segment.FindBatchByTimestamp(timestamp) is not { } batch)
+            {
+                continue;
+            }
+            var bytes = new byte[batch.Size];
+            segment.CopyBytes(batch.Position, bytes);
+            foreach (var record in RecordBatchReader.ReadRecords(bytes))
+            {
+                if (record.Timestamp >= timestamp && record.Offset >= LogStartOffset)
+                {
+                    return (record.Offset, record.Timestamp);
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Makes everything appended so far durable and moves the recovery point to the log end.</summary>
+    public void Flush()
+    {
+        LogSegment[] segments;
+        long end;
+        lock (_writeLock)
+        {
+            segments = _segments;
+            end = LogEndOffset;
+        }
+        var recoveryPoint = RecoveryPoint;
+        foreach (var segment in segments)
+        {
+            if (segment.NextOffset > recoveryPoint || segment == segments[^1])
+            {
+                segment.Flush();
+            }
+        }
+        InterlockedMax(ref _recoveryPoint, end);
+    }
+
+    /// <summary>Removes every record at or above <paramref name="offset"/> (a follower diverging from its leader).</summary>
+    public void TruncateTo(long offset)
+    {
+        lock (_writeLock)
+        {
+            if (offset >= LogEndOffset)
+            {
+                return;
+            }
+            var segments = _segments.ToList();
+            while (segments.Count > 1 && segments[^1].BaseOffset >= offset)
+            {
+                segments[^1].Delete();
+                segments.RemoveAt(segments.Count - 1);
+            }
+            if (segments[^1].BaseOffset >= offset)
+            {
+                // The whole log goes: start over with an empty segment at the truncation offset.
+                segments[0].Delete();
+                segments[0] = LogSegment.Create(Directory, offset, Config, _cache);
+            }
+            else
+            {
+                segments[^1].TruncateTo(offset);
+                segments[^1].Reactivate();
+            }
+            Volatile.Write(ref _segments, [.. segments]);
+            Volatile.Write(ref _recoveryPoint, Math.Min(_recoveryPoint, LogEndOffset));
+            Volatile.Write(ref _highWatermark, Math.Min(_highWatermark, LogEndOffset));
+            Volatile.Write(ref _logStartOffset, Math.Min(_logStartOffset, LogEndOffset));
+        }
+    }
+
+    /// <summary>
+    /// Moves the log start offset forward (DeleteRecords, retention) and deletes the segments wholly below it.
+    /// Returns the number of segments deleted. The active segment is kept even when it is emptied by this.
+    /// </summary>
+    public int IncreaseLogStartOffset(long newLogStartOffset)
+    {
+        lock (_writeLock)
+        {
+            if (newLogStartOffset <= _logStartOffset)
+            {
+                return 0;
+            }
+            if (newLogStartOffset > LogEndOffset)
+            {
+                throw new OffsetOutOfRangeException(Partition, newLogStartOffset, _logStartOffset, LogEndOffset);
+            }
+            Volatile.Write(ref _logStartOffset, newLogStartOffset);
+            var segments = _segments.ToList();
+            var deleted = 0;
+            while (segments.Count > 1 && segments[1].BaseOffset <= newLogStartOffset)
+            {
+                segments[0].Delete();
+                segments.RemoveAt(0);
+                deleted++;
+            }
+            if (deleted > 0)
+            {
+                Volatile.Write(ref _segments, [.. segments]);
+            }
+            return deleted;
+        }
+    }
+
+    /// <summary>Rolls the active segment now (segment.bytes and segment.ms do it on append).</summary>
+    public LogSegment Roll()
+    {
+        lock (_writeLock)
+        {
+            return Roll(LogEndOffset);
+        }
+    }
+
+    /// <summary>Clean shutdown: flush, then trim the active segment so the next open trusts file sizes.</summary>
+    public void Close()
+    {
+        lock (_writeLock)
+        {
+            Flush();
+            ActiveSegment.Trim();
+            ActiveSegment.Flush();
+        }
+    }
+
+    private LogSegment Roll(long nextOffset)
+    {
+        var old = ActiveSegment;
+        if (old.Size == 0)
+        {
+            return old;
+        }
+        // The rolled segment is flushed and trimmed before the new one exists, so recovery never finds
+        // a full, untrimmed segment in the middle of the log.
+        old.Flush();
+        old.Trim();
+        var created = LogSegment.Create(Directory, nextOffset, Config, _cache);
+        Volatile.Write(ref _segments, [.. _segments, created]);
+        InterlockedMax(ref _recoveryPoint, nextOffset);
+        return created;
+    }
+
+    private static int SegmentHolding(IReadOnlyList<LogSegment> segments, long offset)
+    {
+        var low = 0;
+        var high = segments.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (segments[middle].BaseOffset <= offset)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return low;
+    }
+
+    private static void RemoveOrphanIndexes(string directory, List<long> baseOffsets)
+    {
+        var known = baseOffsets.ToHashSet();
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory))
+        {
+            var name = Path.GetFileName(file);
+            var offset = SegmentFileNames.ParseBaseOffset(name, SegmentFileNames.IndexSuffix)
+                ?? SegmentFileNames.ParseBaseOffset(name, SegmentFileNames.TimeIndexSuffix);
+            if (offset is { } o && !known.Contains(o))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+}
+
+/// <summary>What a log needs to know at open, from the data dir's checkpoints.</summary>
+public sealed record LogOpenOptions
+{
+    public bool CleanShutdown { get; init; }
+    public long RecoveryPoint { get; init; }
+    public long LogStartOffset { get; init; }
+    public long HighWatermark { get; init; }
+    public TimeProvider? Time { get; init; }
+
+    /// <summary>Receives one line per recovery action (what was cut, and why).</summary>
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>An offset outside [log start, log end]: Kafka's OFFSET_OUT_OF_RANGE.</summary>
+public sealed class OffsetOutOfRangeException(TopicPartition partition, long offset, long logStartOffset, long logEndOffset)
+    : Exception($"offset {offset} is out of range for {partition}: log holds [{logStartOffset}, {logEndOffset})")
+{
+    public long Offset { get; } = offset;
+    public long LogStartOffset { get; } = logStartOffset;
+    public long LogEndOffset { get; } = logEndOffset;
+}

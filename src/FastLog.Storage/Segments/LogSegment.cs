@@ -1,0 +1,463 @@
+using System.Buffers.Binary;
+using FastLog.Protocol.Records;
+using FastLog.Storage.Files;
+using FastLog.Storage.Index;
+
+namespace FastLog.Storage.Segments;
+
+/// <summary>
+/// One segment of a partition: a .log file of record batches plus its sparse .index and .timeindex.
+/// Bytes enter with positioned writes (measured far faster than stores through a mapping, whose every fresh
+/// page faults) and leave through the mapping or straight from the file. One writer appends; readers see
+/// bytes only below <see cref="Size"/>, which the writer publishes after each write.
+/// </summary>
+public sealed class LogSegment
+{
+    /// <summary>Source of zeros for ZeroAhead; written in slices so no chunk-sized buffer is allocated.</summary>
+    private static readonly byte[] Zeros = new byte[256 * 1024];
+
+    private readonly LogConfig _config;
+    private readonly FileCache _cache;
+    private int _size;
+    private long _fileLength;
+    private long _zeroedUpTo;
+    private int _bytesSinceIndexEntry;
+    private long _nextOffset;
+    private long _maxTimestamp = -1;
+    private long _offsetOfMaxTimestamp = -1;
+
+    private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create)
+    {
+        Directory = directory;
+        BaseOffset = baseOffset;
+        _config = config;
+        _cache = cache;
+        _nextOffset = baseOffset;
+        LogFile = new MappedFile(SegmentFileNames.Log(directory, baseOffset), writableMapping: false);
+        OffsetIndex = new OffsetIndex(SegmentFileNames.Index(directory, baseOffset), baseOffset, config.MaxIndexBytes, cache, create);
+        TimeIndex = new TimeIndex(SegmentFileNames.TimeIndex(directory, baseOffset), baseOffset, config.MaxIndexBytes, cache, create);
+    }
+
+    public string Directory { get; }
+    public long BaseOffset { get; }
+    public MappedFile LogFile { get; }
+    public OffsetIndex OffsetIndex { get; }
+    public TimeIndex TimeIndex { get; }
+
+    /// <summary>Bytes of valid batches; readers never look past it.</summary>
+    public int Size => Volatile.Read(ref _size);
+
+    /// <summary>The offset after the last batch of this segment.</summary>
+    public long NextOffset => Volatile.Read(ref _nextOffset);
+
+    /// <summary>Largest batch timestamp in the segment, or -1 when empty (retention by time uses it).</summary>
+    public long MaxTimestamp => Volatile.Read(ref _maxTimestamp);
+
+    /// <summary>Wall-clock time of the first append, for segment.ms rolls.</summary>
+    public long FirstAppendMs { get; private set; } = -1;
+
+    public static LogSegment Create(string directory, long baseOffset, LogConfig config, FileCache cache)
+    {
+        var segment = new LogSegment(directory, baseOffset, config, cache, create: true);
+        segment.Preallocate(config.SegmentBytes, createFile: true);
+        return segment;
+    }
+
+    /// <summary>Opens the files of an existing segment; the caller then loads or recovers it.</summary>
+    public static LogSegment Open(string directory, long baseOffset, LogConfig config, FileCache cache) =>
+        new(directory, baseOffset, config, cache, create: false);
+
+    public bool IsFullFor(int batchBytes, long lastOffset, long nowMs)
+    {
+        var size = Size;
+        if (size == 0)
+        {
+            return false; // an oversized batch still gets a segment of its own
+        }
+        return (long)size + batchBytes > _config.SegmentBytes
+            || lastOffset - BaseOffset > int.MaxValue
+            || OffsetIndex.IsFull
+            || TimeIndex.IsFull
+            || (FirstAppendMs >= 0 && nowMs - FirstAppendMs >= _config.SegmentMs);
+    }
+
+    /// <summary>Writes a batch whose offsets are already assigned, and indexes it sparsely.</summary>
+    public void Append(ReadOnlySpan<byte> batch, long baseOffset, long lastOffset, long maxTimestamp, long nowMs)
+    {
+        var position = _size;
+        var end = (long)position + batch.Length;
+        if (end > int.MaxValue)
+        {
+            throw new InvalidOperationException($"segment {BaseOffset} cannot grow past 2 GiB");
+        }
+        if (end > _fileLength)
+        {
+            Preallocate(end, createFile: false);
+        }
+        if (_config.Preallocation == SegmentPreallocation.ZeroAhead && end > _zeroedUpTo)
+        {
+            ZeroAhead(end);
+        }
+
+        using (var lease = _cache.Acquire(LogFile))
+        {
+            RandomAccess.Write(lease.Handle, batch, position);
+        }
+
+        if (FirstAppendMs < 0)
+        {
+            FirstAppendMs = nowMs;
+        }
+        IndexBatch(position, batch.Length, baseOffset, maxTimestamp);
+        Volatile.Write(ref _nextOffset, lastOffset + 1);
+        Volatile.Write(ref _size, (int)end);
+    }
+
+    /// <summary>The first batch whose last offset is at or after <paramref name="offset"/>, or null if none is.</summary>
+    public BatchPosition? FindBatch(long offset)
+    {
+        var size = Size;
+        var start = OffsetIndex.Lookup(offset).Position;
+        using var lease = _cache.Acquire(LogFile);
+        for (var position = start; position + RecordBatchLayout.HeaderSize <= size;)
+        {
+            var batch = ReadBatchPosition(lease, position);
+            if (batch.LastOffset >= offset)
+            {
+                return batch;
+            }
+            position += batch.Size;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Batches from the one holding <paramref name="offset"/>, whole, up to <paramref name="maxBytes"/>.
+    /// With <paramref name="minOneBatch"/> the first batch is returned even when larger, so consumers progress.
+    /// Batches starting at or after <paramref name="maxOffsetExclusive"/> are left out (high watermark).
+    /// </summary>
+    public FileRegion Read(long offset, int maxBytes, bool minOneBatch, long maxOffsetExclusive)
+    {
+        if (FindBatch(offset) is not { } first || first.BaseOffset >= maxOffsetExclusive)
+        {
+            return FileRegion.Empty;
+        }
+        if (first.Size > maxBytes)
+        {
+            return minOneBatch ? new FileRegion(this, first.Position, first.Size) : FileRegion.Empty;
+        }
+
+        var size = Size;
+        var length = first.Size;
+        using var lease = _cache.Acquire(LogFile);
+        while (first.Position + length + RecordBatchLayout.HeaderSize <= size)
+        {
+            var next = ReadBatchPosition(lease, first.Position + length);
+            if (next.BaseOffset >= maxOffsetExclusive || (long)length + next.Size > maxBytes)
+            {
+                break;
+            }
+            length += next.Size;
+        }
+        return new FileRegion(this, first.Position, length);
+    }
+
+    /// <summary>The first batch whose max timestamp is at or after the target, or null.</summary>
+    public BatchPosition? FindBatchByTimestamp(long timestamp)
+    {
+        var fromOffset = TimeIndex.Lookup(timestamp).Offset;
+        var start = OffsetIndex.Lookup(fromOffset).Position;
+        var size = Size;
+        using var lease = _cache.Acquire(LogFile);
+        for (var position = start; position + RecordBatchLayout.HeaderSize <= size;)
+        {
+            var batch = ReadBatchPosition(lease, position);
+            if (batch.MaxTimestamp >= timestamp)
+            {
+                return batch;
+            }
+            position += batch.Size;
+        }
+        return null;
+    }
+
+    public int CopyBytes(long position, Span<byte> destination)
+    {
+        using var lease = _cache.Acquire(LogFile);
+        lease.Bytes(position, destination.Length).CopyTo(destination);
+        return destination.Length;
+    }
+
+    /// <summary>Runs an action over the mapped bytes [position, position + length) without copying them.</summary>
+    public TResult WithBytes<TState, TResult>(long position, int length, TState state, SpanFunc<TState, TResult> action)
+    {
+        using var lease = _cache.Acquire(LogFile);
+        return action(lease.Bytes(position, length), state);
+    }
+
+    /// <summary>fdatasync of the log, then the indexes (they are rebuilt past the recovery point anyway).</summary>
+    public void Flush()
+    {
+        using (var lease = _cache.Acquire(LogFile))
+        {
+            LibC.DataSync(lease.Handle);
+        }
+        OffsetIndex.Flush();
+        TimeIndex.Flush();
+    }
+
+    /// <summary>Cuts the preallocated tail off: the segment is no longer appended to (roll, clean shutdown).</summary>
+    public void Trim()
+    {
+        // Indexes first: if a crash falls between, the untrimmed log fails the clean load and is recovered.
+        OffsetIndex.Trim();
+        TimeIndex.Trim();
+        SetFileLength(Size);
+        _zeroedUpTo = Size;
+    }
+
+    /// <summary>Prepares a trimmed segment for appends again (it is the active one after a clean restart).</summary>
+    public void Reactivate()
+    {
+        Preallocate(Math.Max(_config.SegmentBytes, Size), createFile: false);
+        OffsetIndex.Expand(_config.MaxIndexBytes);
+        TimeIndex.Expand(_config.MaxIndexBytes);
+    }
+
+    /// <summary>Removes every batch from the one holding <paramref name="offset"/> on; returns the bytes removed.</summary>
+    public int TruncateTo(long offset)
+    {
+        if (FindBatch(offset) is not { } batch)
+        {
+            return 0;
+        }
+        var cutAt = batch.BaseOffset < offset ? batch.Position + batch.Size : batch.Position;
+        var keptNext = batch.BaseOffset < offset ? batch.LastOffset + 1 : batch.BaseOffset;
+        var removed = Size - cutAt;
+        OffsetIndex.TruncateTo(keptNext);
+        TimeIndex.TruncateTo(keptNext);
+        CutAt(cutAt, keptNext);
+        RecomputeMaxTimestamp();
+        return removed;
+    }
+
+    /// <summary>
+    /// Loads a segment that was closed cleanly: its files are trimmed to their real sizes.
+    /// Only the part after the last index entry is scanned, to find the next offset and max timestamp.
+    /// </summary>
+    public bool TryLoadClean()
+    {
+        _fileLength = new FileInfo(LogFile.Path).Length;
+        if (_fileLength > int.MaxValue || !OffsetIndex.LoadEntriesFromLength() || !TimeIndex.LoadEntriesFromLength())
+        {
+            return false;
+        }
+        _size = (int)_fileLength;
+        _zeroedUpTo = _fileLength;
+        var lastEntry = OffsetIndex.Entries > 0 ? OffsetIndex.EntryAt(OffsetIndex.Entries - 1) : new OffsetPosition(BaseOffset, 0);
+        // Entries are never made for position 0, so a zero entry is an untrimmed index: rebuild it.
+        if (lastEntry.Position > _size || lastEntry.Offset < BaseOffset || OffsetIndex.Entries > 0 && (lastEntry.Position == 0 || lastEntry.Offset == BaseOffset))
+        {
+            return false;
+        }
+
+        _maxTimestamp = TimeIndex.LastEntry?.Timestamp ?? -1;
+        _offsetOfMaxTimestamp = TimeIndex.LastEntry?.Offset ?? -1;
+        _nextOffset = lastEntry.Offset;
+        using var lease = _cache.Acquire(LogFile);
+        var position = lastEntry.Position;
+        while (position < _size)
+        {
+            if (position + RecordBatchLayout.HeaderSize > _size)
+            {
+                return false;
+            }
+            var batch = ReadBatchPosition(lease, position);
+            if (batch.Size < RecordBatchLayout.HeaderSize || (long)position + batch.Size > _size || batch.BaseOffset < _nextOffset)
+            {
+                return false;
+            }
+            TrackTimestamp(batch.MaxTimestamp, batch.BaseOffset);
+            _nextOffset = batch.LastOffset + 1;
+            position += batch.Size;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Validates every batch from the start (length, magic, CRC-32C, counts, offsets ascending), rebuilds both
+    /// indexes, and cuts the file at the first batch that fails: a torn write or corruption is never served.
+    /// </summary>
+    public SegmentRecovery Recover(long expectedFirstOffset)
+    {
+        _fileLength = new FileInfo(LogFile.Path).Length;
+        OffsetIndex.Reset();
+        TimeIndex.Reset();
+        _size = 0;
+        _nextOffset = Math.Max(BaseOffset, expectedFirstOffset);
+        _maxTimestamp = -1;
+        _offsetOfMaxTimestamp = -1;
+        _bytesSinceIndexEntry = 0;
+
+        var scanLimit = (int)Math.Min(_fileLength, int.MaxValue);
+        var position = 0;
+        var batches = 0;
+        string? cutReason = null;
+        using (var lease = _cache.Acquire(LogFile))
+        {
+            while (position < scanLimit)
+            {
+                var remaining = scanLimit - position;
+                if (remaining >= RecordBatchLayout.LogOverhead && IsZeroHeader(lease, position))
+                {
+                    break; // preallocated zeros: the clean end of the log
+                }
+                var window = lease.Bytes(position, remaining);
+                var validation = RecordBatchValidator.Validate(window, requireDenseOffsets: false);
+                if (!validation.IsValid)
+                {
+                    cutReason = validation.Message;
+                    break;
+                }
+                var header = validation.Header;
+                if (header.BaseOffset < _nextOffset)
+                {
+                    cutReason = $"batch at offset {header.BaseOffset} is below the expected next offset {_nextOffset}";
+                    break;
+                }
+                if (header.LastOffset - BaseOffset > int.MaxValue)
+                {
+                    cutReason = $"batch offset {header.LastOffset} is out of this segment's range";
+                    break;
+                }
+                IndexBatch(position, header.TotalSize, header.BaseOffset, header.MaxTimestamp);
+                _nextOffset = header.LastOffset + 1;
+                position += header.TotalSize;
+                _size = position;
+                batches++;
+            }
+        }
+
+        var cutPosition = position;
+        if (cutReason is not null || position < _fileLength)
+        {
+            // Drop the tail's blocks: bytes of a torn or stale batch must not survive to be parsed again later.
+            SetFileLength(position);
+            _zeroedUpTo = position;
+        }
+        return new SegmentRecovery(position, _nextOffset, batches, cutReason, cutPosition);
+    }
+
+    /// <summary>Closes this segment's files and removes them.</summary>
+    public void Delete()
+    {
+        _cache.Invalidate(LogFile);
+        _cache.Invalidate(OffsetIndex.Mapped);
+        _cache.Invalidate(TimeIndex.Mapped);
+        File.Delete(LogFile.Path);
+        File.Delete(OffsetIndex.Mapped.Path);
+        File.Delete(TimeIndex.Mapped.Path);
+    }
+
+    private static bool IsZeroHeader(FileLease lease, int position) =>
+        BinaryPrimitives.ReadInt64LittleEndian(lease.Bytes(position, 8)) == 0
+        && BinaryPrimitives.ReadInt32LittleEndian(lease.Bytes(position + 8, 4)) == 0;
+
+    private static BatchPosition ReadBatchPosition(FileLease lease, int position)
+    {
+        var header = lease.Bytes(position, RecordBatchLayout.HeaderSize);
+        var baseOffset = RecordBatchHeader.ReadBaseOffset(header);
+        return new BatchPosition(
+            position,
+            RecordBatchHeader.ReadBatchLength(header) + RecordBatchLayout.LogOverhead,
+            baseOffset,
+            baseOffset + RecordBatchHeader.ReadLastOffsetDelta(header),
+            RecordBatchHeader.ReadMaxTimestamp(header));
+    }
+
+    private void IndexBatch(int position, int size, long baseOffset, long maxTimestamp)
+    {
+        TrackTimestamp(maxTimestamp, baseOffset);
+        // Kafka's rule: an entry once more than index.interval.bytes were appended since the last one.
+        if (_bytesSinceIndexEntry > _config.IndexIntervalBytes)
+        {
+            OffsetIndex.Append(baseOffset, position);
+            TimeIndex.MaybeAppend(_maxTimestamp, _offsetOfMaxTimestamp);
+            _bytesSinceIndexEntry = 0;
+        }
+        _bytesSinceIndexEntry += size;
+    }
+
+    private void TrackTimestamp(long maxTimestamp, long offset)
+    {
+        if (maxTimestamp > _maxTimestamp)
+        {
+            Volatile.Write(ref _maxTimestamp, maxTimestamp);
+            _offsetOfMaxTimestamp = offset;
+        }
+    }
+
+    private void RecomputeMaxTimestamp()
+    {
+        _maxTimestamp = -1;
+        _offsetOfMaxTimestamp = -1;
+        var size = Size;
+        using var lease = _cache.Acquire(LogFile);
+        for (var position = 0; position + RecordBatchLayout.HeaderSize <= size;)
+        {
+            var batch = ReadBatchPosition(lease, position);
+            TrackTimestamp(batch.MaxTimestamp, batch.BaseOffset);
+            position += batch.Size;
+        }
+    }
+
+    private void CutAt(int position, long nextOffset)
+    {
+        Volatile.Write(ref _size, position);
+        Volatile.Write(ref _nextOffset, nextOffset);
+        var length = _fileLength;
+        SetFileLength(position);
+        _zeroedUpTo = position;
+        if (length > position)
+        {
+            Preallocate(length, createFile: false); // stays appendable, tail blocks freed
+        }
+        _bytesSinceIndexEntry = 0;
+    }
+
+    private void Preallocate(long length, bool createFile)
+    {
+        if (createFile)
+        {
+            var preallocation = _config.Preallocation == SegmentPreallocation.Fallocate ? length : 0;
+            using var created = File.OpenHandle(LogFile.Path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None, preallocation);
+        }
+        SetFileLength(length);
+    }
+
+    private void SetFileLength(long length)
+    {
+        _cache.Invalidate(LogFile);
+        using var handle = File.OpenHandle(LogFile.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.SetLength(handle, length);
+        _fileLength = length;
+    }
+
+    private void ZeroAhead(long end)
+    {
+        var target = Math.Min(_fileLength, Math.Max(end, _zeroedUpTo + _config.ZeroAheadBytes));
+        using var lease = _cache.Acquire(LogFile);
+        for (var position = _zeroedUpTo; position < target;)
+        {
+            var chunk = (int)Math.Min(Zeros.Length, target - position);
+            RandomAccess.Write(lease.Handle, Zeros.AsSpan(0, chunk), position);
+            position += chunk;
+        }
+        // Synced now so that later flushes overwrite allocated, written blocks: the cheaper kind of fdatasync.
+        LibC.DataSync(lease.Handle);
+        _zeroedUpTo = target;
+    }
+}
+
+/// <summary>A function over a span, so callers can read mapped bytes without copying or capturing.</summary>
+public delegate TResult SpanFunc<in TState, out TResult>(ReadOnlySpan<byte> bytes, TState state);
