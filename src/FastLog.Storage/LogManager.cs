@@ -41,6 +41,7 @@ public sealed class LogManager : IDisposable
     private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
     private readonly List<SafeFileHandleHolder> _locks = [];
     private readonly Lock _placementLock = new();
+    private readonly ConcurrentDictionary<string, int> _partitionsPerDataDir = new();
     private bool _closed;
 
     private LogManager(LogManagerOptions options)
@@ -94,18 +95,10 @@ public sealed class LogManager : IDisposable
             {
                 return existing;
             }
-            var counts = _options.DataDirs.ToDictionary(d => d, _ => 0);
-            foreach (var log in _logs.Values)
-            {
-                var dir = Path.GetDirectoryName(log.Directory)!;
-                if (counts.TryGetValue(dir, out var count))
-                {
-                    counts[dir] = count + 1;
-                }
-            }
-            var target = counts.OrderBy(c => c.Value).First().Key;
+            var target = _options.DataDirs.MinBy(d => _partitionsPerDataDir.GetValueOrDefault(d))!;
             var created = PartitionLog.Create(partition, target, _options.ConfigFor(partition), Files, _options.Time);
             _logs[partition] = created;
+            _partitionsPerDataDir.AddOrUpdate(target, 1, (_, n) => n + 1);
             return created;
         }
     }
@@ -122,15 +115,14 @@ public sealed class LogManager : IDisposable
             segment.Delete();
         }
         Directory.Delete(log.Directory, recursive: true);
+        _partitionsPerDataDir.AddOrUpdate(Path.GetDirectoryName(log.Directory)!, 0, (_, n) => n - 1);
     }
 
-    public void FlushAll()
-    {
-        foreach (var log in _logs.Values)
-        {
-            log.Flush();
-        }
-    }
+    /// <summary>fdatasync is latency-bound: overlapping the flushes of many partitions shortens the whole.</summary>
+    public void FlushAll() => Parallel.ForEach(_logs.Values, ParallelPerDataDir(), log => log.Flush());
+
+    private ParallelOptions ParallelPerDataDir() =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, _options.RecoveryThreadsPerDataDir * _options.DataDirs.Count) };
 
     /// <summary>Writes the recovery-point, log-start-offset and high-watermark checkpoints of every data dir.</summary>
     public void CheckpointAll()
@@ -152,9 +144,19 @@ public sealed class LogManager : IDisposable
             return;
         }
         _closed = true;
-        foreach (var log in _logs.Values)
+        // One syncfs per data dir instead of an fdatasync per file: with thousands of partitions the
+        // per-file flushes dominate shutdown, and a single sync covers every trim and every dirty page.
+        Parallel.ForEach(_logs.Values, ParallelPerDataDir(), log => log.TrimForClose());
+        if (_options.DataDirs.All(LibC.TrySyncFileSystem))
         {
-            log.Close();
+            foreach (var log in _logs.Values)
+            {
+                log.MarkFlushed();
+            }
+        }
+        else
+        {
+            Parallel.ForEach(_logs.Values, ParallelPerDataDir(), log => log.Flush());
         }
         CheckpointAll();
         foreach (var dir in _options.DataDirs)
@@ -200,6 +202,7 @@ public sealed class LogManager : IDisposable
             {
                 throw new InvalidDataException($"partition {partition} exists in more than one data dir (second: {folder})");
             }
+            _partitionsPerDataDir.AddOrUpdate(dir, 1, (_, n) => n + 1);
         });
 
         // The marker is only valid for the run that wrote it: from now on a crash must recover.

@@ -112,6 +112,10 @@ public sealed class PartitionLog
                     segments.RemoveAt(j);
                 }
             }
+            if (i < segments.Count - 1)
+            {
+                segment.Trim(); // a recovered older segment is closed again, its indexes cut to their entries
+            }
             expectedNext = recovery.NextOffset;
             firstToRecover = Math.Min(firstToRecover, i);
         }
@@ -308,14 +312,38 @@ public sealed class PartitionLog
         }
     }
 
-    /// <summary>Clean shutdown: flush, then trim the active segment so the next open trusts file sizes.</summary>
+    /// <summary>Clean shutdown: trim the active segment so the next open trusts file sizes, then flush.</summary>
     public void Close()
     {
         lock (_writeLock)
         {
-            Flush();
             ActiveSegment.Trim();
-            ActiveSegment.Flush();
+            Flush();
+        }
+    }
+
+    /// <summary>
+    /// The first half of a shutdown whose flush is done for many logs at once (syncfs): trims the active
+    /// segment. <see cref="MarkFlushed"/> completes it once the file system is synced.
+    /// </summary>
+    public void TrimForClose()
+    {
+        lock (_writeLock)
+        {
+            ActiveSegment.Trim();
+        }
+    }
+
+    /// <summary>Records that everything up to the log end is durable (after a file-system-wide sync).</summary>
+    public void MarkFlushed()
+    {
+        lock (_writeLock)
+        {
+            foreach (var segment in _segments)
+            {
+                segment.MarkFlushed();
+            }
+            InterlockedMax(ref _recoveryPoint, LogEndOffset);
         }
     }
 

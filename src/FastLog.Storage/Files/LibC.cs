@@ -12,6 +12,9 @@ internal static partial class LibC
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fsync(int fd);
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int syncfs(int fd);
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
 
@@ -43,6 +46,35 @@ internal static partial class LibC
             {
                 handle.DangerousRelease();
             }
+        }
+    }
+
+    /// <summary>
+    /// syncfs of the file system holding <paramref name="path"/>: one call makes every dirty page of every file
+    /// there durable, instead of one fdatasync per file. Returns false where the call does not exist.
+    /// </summary>
+    public static bool TrySyncFileSystem(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        var fd = open(path, ORdOnly | ODirectory);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory {path} to sync its file system: errno {Marshal.GetLastPInvokeError()}");
+        }
+        try
+        {
+            if (syncfs(fd) != 0)
+            {
+                throw new IOException($"syncfs of {path} failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+            return true;
+        }
+        finally
+        {
+            close(fd);
         }
     }
 

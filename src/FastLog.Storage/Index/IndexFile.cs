@@ -14,6 +14,7 @@ public abstract class IndexFile
 
     private readonly FileCache _cache;
     private int _entries;
+    private int _flushedEntries;
 
     protected IndexFile(string path, long baseOffset, int maxIndexBytes, FileCache cache, bool create)
     {
@@ -57,7 +58,11 @@ public abstract class IndexFile
     }
 
     /// <summary>Makes the file hold exactly its entries (roll, clean shutdown).</summary>
-    public void Trim() => Resize(_entries);
+    public void Trim()
+    {
+        MaxEntries = _entries;
+        Resize(_entries);
+    }
 
     /// <summary>Makes room for appends again (the segment becomes active after a clean shutdown).</summary>
     public void Expand(int maxIndexBytes)
@@ -71,10 +76,24 @@ public abstract class IndexFile
         Volatile.Write(ref _entries, Math.Clamp(entries, 0, _entries));
     }
 
+    public void MarkFlushed() => _flushedEntries = Entries;
+
+    /// <summary>
+    /// Syncs the index when entries were added since the last flush. A trim needs no sync of its own: an index
+    /// whose trim was lost fails the clean-load check and is rebuilt from the log.
+    /// </summary>
     public void Flush()
     {
-        using var lease = _cache.Acquire(Mapped);
-        Files.LibC.DataSync(lease.Handle);
+        var entries = Entries;
+        if (entries == _flushedEntries)
+        {
+            return;
+        }
+        using (var lease = _cache.Acquire(Mapped))
+        {
+            Files.LibC.DataSync(lease.Handle);
+        }
+        _flushedEntries = entries;
     }
 
     protected FileLease Lease() => _cache.Acquire(Mapped);

@@ -25,6 +25,8 @@ public sealed class LogSegment
     private long _nextOffset;
     private long _maxTimestamp = -1;
     private long _offsetOfMaxTimestamp = -1;
+    private int _flushedSize = -1;
+    private long _flushedFileLength = -1;
 
     private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create)
     {
@@ -195,15 +197,33 @@ public sealed class LogSegment
         return action(lease.Bytes(position, length), state);
     }
 
-    /// <summary>fdatasync of the log, then the indexes (they are rebuilt past the recovery point anyway).</summary>
+    /// <summary>
+    /// fdatasync of the log, then the indexes (they are rebuilt past the recovery point anyway). A segment with
+    /// nothing new since its last flush costs no system call, so flushing many idle partitions is cheap.
+    /// </summary>
     public void Flush()
     {
-        using (var lease = _cache.Acquire(LogFile))
+        var size = Size;
+        if (size != _flushedSize || _fileLength != _flushedFileLength)
         {
-            LibC.DataSync(lease.Handle);
+            using (var lease = _cache.Acquire(LogFile))
+            {
+                LibC.DataSync(lease.Handle);
+            }
+            _flushedSize = size;
+            _flushedFileLength = _fileLength;
         }
         OffsetIndex.Flush();
         TimeIndex.Flush();
+    }
+
+    /// <summary>Takes note that the file system was synced as a whole, so the next flush has nothing to do.</summary>
+    public void MarkFlushed()
+    {
+        _flushedSize = Size;
+        _flushedFileLength = _fileLength;
+        OffsetIndex.MarkFlushed();
+        TimeIndex.MarkFlushed();
     }
 
     /// <summary>Cuts the preallocated tail off: the segment is no longer appended to (roll, clean shutdown).</summary>
@@ -293,6 +313,8 @@ public sealed class LogSegment
         _fileLength = new FileInfo(LogFile.Path).Length;
         OffsetIndex.Reset();
         TimeIndex.Reset();
+        OffsetIndex.Expand(_config.MaxIndexBytes);
+        TimeIndex.Expand(_config.MaxIndexBytes);
         _size = 0;
         _nextOffset = Math.Max(BaseOffset, expectedFirstOffset);
         _maxTimestamp = -1;
