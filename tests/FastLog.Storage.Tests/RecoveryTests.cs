@@ -205,3 +205,56 @@ public sealed class RecoveryTests : IDisposable
         RandomAccess.Write(file, one, position);
     }
 }
+
+/// <summary>Corruption at rest in segments that open without a scan: found on read, never served.</summary>
+public sealed class CorruptionAtRestTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private static readonly TopicPartition Partition = new("at-rest", 0);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_bit_flip_in_an_older_segment_is_reported_with_its_offset_and_never_returned()
+    {
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(2048), TestBatches.Cache());
+        for (var i = 0; i < 40; i++)
+        {
+            log.Append(TestBatches.Make(2, valueBytes: 80));
+        }
+        log.Close();
+        var victim = log.Segments[1];
+        var victimBatch = log.Read(victim.BaseOffset + 2, 1); // the second batch of that segment
+        RecoveryTests.FlipBit(victim.LogFile.Path, victimBatch.Position + 70);
+
+        var reopened = PartitionLog.Open(Partition, log.Directory, log.Config, TestBatches.Cache(), new LogOpenOptions { CleanShutdown = true });
+
+        var before = reopened.Read(victim.BaseOffset, 1 << 20);
+        Assert.Equal(victimBatch.Position - before.Position, before.Length); // stops short of the corrupt batch
+        var error = Assert.Throws<Segments.CorruptBatchException>(() => reopened.Read(victim.BaseOffset + 2, 1 << 20));
+        Assert.Equal(victim.BaseOffset + 2, error.Offset);
+        Assert.Equal(victimBatch.Position, error.Position);
+        Assert.False(reopened.Read(victim.NextOffset, 1 << 20).IsEmpty); // later segments still serve
+    }
+
+    [Fact]
+    public void A_corrupt_length_field_is_an_error_not_a_hang()
+    {
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(1 << 20), TestBatches.Cache());
+        for (var i = 0; i < 10; i++)
+        {
+            log.Append(TestBatches.Make(2));
+        }
+        log.Close();
+        var third = log.Read(4, 1);
+        using (var file = File.OpenHandle(log.ActiveSegment.LogFile.Path, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.Write(file, new byte[] { 0xFF, 0xFF, 0xFF, 0xF4 }, third.Position + 8); // batchLength = -12
+        }
+        var reopened = PartitionLog.Open(Partition, log.Directory, log.Config, TestBatches.Cache(), new LogOpenOptions { CleanShutdown = true });
+
+        var error = Xunit.Record.Exception(() => reopened.Read(6, 1 << 20));
+
+        Assert.IsType<Segments.CorruptBatchException>(error);
+    }
+}

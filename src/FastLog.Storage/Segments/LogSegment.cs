@@ -26,6 +26,7 @@ public sealed class LogSegment
     private long _maxTimestamp = -1;
     private long _offsetOfMaxTimestamp = -1;
     private int _flushedSize = -1;
+    private int _verifiedUpTo;
     private long _flushedFileLength = -1;
 
     private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create)
@@ -112,6 +113,10 @@ public sealed class LogSegment
         }
         IndexBatch(position, batch.Length, baseOffset, maxTimestamp);
         Volatile.Write(ref _nextOffset, lastOffset + 1);
+        if (_verifiedUpTo == position)
+        {
+            Volatile.Write(ref _verifiedUpTo, (int)end); // appended batches were validated by the caller
+        }
         Volatile.Write(ref _size, (int)end);
     }
 
@@ -123,7 +128,7 @@ public sealed class LogSegment
         using var lease = _cache.Acquire(LogFile);
         for (var position = start; position + RecordBatchLayout.HeaderSize <= size;)
         {
-            var batch = ReadBatchPosition(lease, position);
+            var batch = ReadBatchPosition(lease, position, size);
             if (batch.LastOffset >= offset)
             {
                 return batch;
@@ -144,24 +149,79 @@ public sealed class LogSegment
         {
             return FileRegion.Empty;
         }
+        using var lease = _cache.Acquire(LogFile);
         if (first.Size > maxBytes)
         {
-            return minOneBatch ? new FileRegion(this, first.Position, first.Size) : FileRegion.Empty;
+            return minOneBatch ? Verified(lease, new FileRegion(this, first.Position, first.Size)) : FileRegion.Empty;
         }
 
         var size = Size;
         var length = first.Size;
-        using var lease = _cache.Acquire(LogFile);
         while (first.Position + length + RecordBatchLayout.HeaderSize <= size)
         {
-            var next = ReadBatchPosition(lease, first.Position + length);
+            var next = ReadBatchPosition(lease, first.Position + length, size);
             if (next.BaseOffset >= maxOffsetExclusive || (long)length + next.Size > maxBytes)
             {
                 break;
             }
             length += next.Size;
         }
-        return new FileRegion(this, first.Position, length);
+        return Verified(lease, new FileRegion(this, first.Position, length));
+    }
+
+    /// <summary>
+    /// Bytes below this position were checked in this process (appended after validation, recovered, or
+    /// verified by an earlier read). Segments trusted at open without a scan are verified lazily as they are
+    /// read, each byte once, so a batch corrupted at rest is never served.
+    /// </summary>
+    public int VerifiedPosition => Volatile.Read(ref _verifiedUpTo);
+
+    private FileRegion Verified(FileLease lease, FileRegion region)
+    {
+        var end = (int)region.Position + region.Length;
+        var verified = VerifiedPosition;
+        if (end <= verified)
+        {
+            return region;
+        }
+        var position = (int)region.Position;
+        while (position < end)
+        {
+            var batchSize = RecordBatchHeader.ReadBatchLength(lease.Bytes(position, RecordBatchLayout.HeaderSize)) + RecordBatchLayout.LogOverhead;
+            if (position + batchSize > verified)
+            {
+                var validation = RecordBatchValidator.Validate(lease.Bytes(position, end - position), requireDenseOffsets: false);
+                if (!validation.IsValid)
+                {
+                    if (position == region.Position)
+                    {
+                        throw new CorruptBatchException(LogFile.Path, RecordBatchHeader.ReadBaseOffset(lease.Bytes(position, 8)), position, validation.Message!);
+                    }
+                    break; // serve the good batches before it; the next read reports the corrupt one
+                }
+            }
+            position += batchSize;
+        }
+        if (region.Position <= verified)
+        {
+            // Only a contiguous verified prefix can move the mark; a read further on verifies its own bytes again later.
+            InterlockedMaxInt(ref _verifiedUpTo, position);
+        }
+        return new FileRegion(this, region.Position, position - (int)region.Position);
+    }
+
+    private static void InterlockedMaxInt(ref int location, int value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
     }
 
     /// <summary>The first batch whose max timestamp is at or after the target, or null.</summary>
@@ -173,7 +233,7 @@ public sealed class LogSegment
         using var lease = _cache.Acquire(LogFile);
         for (var position = start; position + RecordBatchLayout.HeaderSize <= size;)
         {
-            var batch = ReadBatchPosition(lease, position);
+            var batch = ReadBatchPosition(lease, position, size);
             if (batch.MaxTimestamp >= timestamp)
             {
                 return batch;
@@ -292,7 +352,7 @@ public sealed class LogSegment
             {
                 return false;
             }
-            var batch = ReadBatchPosition(lease, position);
+            var batch = ReadBatchPosition(lease, position, int.MaxValue);
             if (batch.Size < RecordBatchLayout.HeaderSize || (long)position + batch.Size > _size || batch.BaseOffset < _nextOffset)
             {
                 return false;
@@ -360,6 +420,7 @@ public sealed class LogSegment
             }
         }
 
+        _verifiedUpTo = position;
         var cutPosition = position;
         if (cutReason is not null || position < _fileLength)
         {
@@ -385,13 +446,22 @@ public sealed class LogSegment
         BinaryPrimitives.ReadInt64LittleEndian(lease.Bytes(position, 8)) == 0
         && BinaryPrimitives.ReadInt32LittleEndian(lease.Bytes(position + 8, 4)) == 0;
 
-    private static BatchPosition ReadBatchPosition(FileLease lease, int position)
+    /// <summary>
+    /// Reads the header fields a scan needs. A size that cannot be (smaller than a header, or past
+    /// <paramref name="limit"/>) means the bytes are corrupt: walking on would loop or leave the segment.
+    /// </summary>
+    private BatchPosition ReadBatchPosition(FileLease lease, int position, int limit)
     {
         var header = lease.Bytes(position, RecordBatchLayout.HeaderSize);
         var baseOffset = RecordBatchHeader.ReadBaseOffset(header);
+        var size = (long)RecordBatchHeader.ReadBatchLength(header) + RecordBatchLayout.LogOverhead;
+        if (limit != int.MaxValue && (size < RecordBatchLayout.HeaderSize || position + size > limit))
+        {
+            throw new CorruptBatchException(LogFile.Path, baseOffset, position, $"batch length {size - RecordBatchLayout.LogOverhead} does not fit the segment");
+        }
         return new BatchPosition(
             position,
-            RecordBatchHeader.ReadBatchLength(header) + RecordBatchLayout.LogOverhead,
+            (int)Math.Clamp(size, int.MinValue, int.MaxValue),
             baseOffset,
             baseOffset + RecordBatchHeader.ReadLastOffsetDelta(header),
             RecordBatchHeader.ReadMaxTimestamp(header));
@@ -427,7 +497,7 @@ public sealed class LogSegment
         using var lease = _cache.Acquire(LogFile);
         for (var position = 0; position + RecordBatchLayout.HeaderSize <= size;)
         {
-            var batch = ReadBatchPosition(lease, position);
+            var batch = ReadBatchPosition(lease, position, size);
             TrackTimestamp(batch.MaxTimestamp, batch.BaseOffset);
             position += batch.Size;
         }
@@ -436,6 +506,7 @@ public sealed class LogSegment
     private void CutAt(int position, long nextOffset)
     {
         Volatile.Write(ref _size, position);
+        Volatile.Write(ref _verifiedUpTo, Math.Min(_verifiedUpTo, position));
         Volatile.Write(ref _nextOffset, nextOffset);
         var length = _fileLength;
         SetFileLength(position);
