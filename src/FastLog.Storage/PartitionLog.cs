@@ -217,7 +217,8 @@ public sealed class PartitionLog
     }
 
     /// <summary>Makes everything appended so far durable and moves the recovery point to the log end.</summary>
-    public void Flush()
+    /// <param name="includeActiveIndexes">Also sync the active segment's indexes (clean shutdown trusts them).</param>
+    public void Flush(bool includeActiveIndexes = false)
     {
         LogSegment[] segments;
         long end;
@@ -231,7 +232,7 @@ public sealed class PartitionLog
         {
             if (segment.NextOffset > recoveryPoint || segment == segments[^1])
             {
-                segment.Flush();
+                segment.Flush(includeIndexes: includeActiveIndexes || segment != segments[^1]);
             }
         }
         InterlockedMax(ref _recoveryPoint, end);
@@ -318,7 +319,7 @@ public sealed class PartitionLog
         lock (_writeLock)
         {
             ActiveSegment.Trim();
-            Flush();
+            Flush(includeActiveIndexes: true);
         }
     }
 

@@ -149,6 +149,41 @@ public sealed class PartitionLogTests : IDisposable
     }
 
     [Fact]
+    public void Read_regions_equal_a_batch_by_batch_walk_for_any_byte_and_offset_limit()
+    {
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(1 << 20) with { IndexIntervalBytes = 700 }, TestBatches.Cache());
+        var random = new Random(11);
+        var batches = new List<(long Base, long Next, int Size)>();
+        for (var i = 0; i < 300; i++)
+        {
+            var batch = TestBatches.Make(1 + random.Next(4), valueBytes: random.Next(10, 400));
+            var baseOffset = log.Append(batch);
+            batches.Add((baseOffset, baseOffset + RecordBatchHeader.Read(batch).RecordsCount, batch.Length));
+        }
+
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var offset = random.NextInt64(0, log.LogEndOffset);
+            var maxBytes = random.Next(1, 40_000);
+            var maxOffset = random.Next(2) == 0 ? long.MaxValue : random.NextInt64(offset, log.LogEndOffset + 1);
+
+            var region = log.Read(offset, maxBytes, minOneBatch: true, maxOffsetExclusive: maxOffset);
+
+            var first = batches.FindIndex(b => b.Next > offset);
+            var expected = 0;
+            if (batches[first].Base < maxOffset)
+            {
+                expected = batches[first].Size;
+                for (var i = first + 1; i < batches.Count && batches[i].Base < maxOffset && expected + batches[i].Size <= maxBytes; i++)
+                {
+                    expected += batches[i].Size;
+                }
+            }
+            Assert.Equal(expected, region.Length);
+        }
+    }
+
+    [Fact]
     public void Reading_at_the_log_end_is_empty_and_past_it_is_out_of_range()
     {
         var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(), TestBatches.Cache());

@@ -42,6 +42,42 @@ public sealed class OffsetIndex(string path, long baseOffset, int maxIndexBytes,
         return slot < 0 ? new OffsetPosition(BaseOffset, 0) : EntryAt(bytes, slot);
     }
 
+    /// <summary>
+    /// The last entry whose position is at most <paramref name="position"/>, or (baseOffset, 0). Positions
+    /// ascend with offsets, so a read can jump to the batch nearest its byte limit instead of walking to it.
+    /// </summary>
+    public OffsetPosition LookupByPosition(int position)
+    {
+        var entries = Entries;
+        if (entries == 0)
+        {
+            return new OffsetPosition(BaseOffset, 0);
+        }
+        using var lease = Lease();
+        var bytes = lease.Bytes(0, entries * EntryBytes);
+        int low = 0, high = entries - 1;
+        if (PositionAt(bytes, 0) > position)
+        {
+            return new OffsetPosition(BaseOffset, 0);
+        }
+        while (low < high)
+        {
+            var middle = (int)(((uint)low + (uint)high + 1) >> 1);
+            if (PositionAt(bytes, middle) <= position)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return EntryAt(bytes, low);
+    }
+
+    private static int PositionAt(ReadOnlySpan<byte> bytes, int slot) =>
+        BinaryPrimitives.ReadInt32BigEndian(bytes[(slot * EntryBytes + 4)..]);
+
     public OffsetPosition EntryAt(int slot)
     {
         using var lease = Lease();

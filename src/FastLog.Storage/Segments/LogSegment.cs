@@ -157,6 +157,15 @@ public sealed class LogSegment
 
         var size = Size;
         var length = first.Size;
+        // Jump to the indexed batch nearest the byte and offset limits: every batch before it fits both,
+        // so only the last index interval is walked header by header.
+        var byBytes = OffsetIndex.LookupByPosition((int)Math.Min((long)first.Position + maxBytes, size));
+        var byOffset = maxOffsetExclusive == long.MaxValue ? byBytes : OffsetIndex.Lookup(maxOffsetExclusive - 1);
+        var jump = byBytes.Position <= byOffset.Position ? byBytes : byOffset;
+        if (jump.Position > first.Position + first.Size)
+        {
+            length = jump.Position - first.Position;
+        }
         while (first.Position + length + RecordBatchLayout.HeaderSize <= size)
         {
             var next = ReadBatchPosition(lease, first.Position + length, size);
@@ -261,7 +270,11 @@ public sealed class LogSegment
     /// fdatasync of the log, then the indexes (they are rebuilt past the recovery point anyway). A segment with
     /// nothing new since its last flush costs no system call, so flushing many idle partitions is cheap.
     /// </summary>
-    public void Flush()
+    /// <param name="includeIndexes">
+    /// False for the active segment: recovery always rescans it and rebuilds its indexes, so syncing them on
+    /// every flush would only add fdatasyncs to the produce path.
+    /// </param>
+    public void Flush(bool includeIndexes = true)
     {
         var size = Size;
         if (size != _flushedSize || _fileLength != _flushedFileLength)
@@ -273,8 +286,11 @@ public sealed class LogSegment
             _flushedSize = size;
             _flushedFileLength = _fileLength;
         }
-        OffsetIndex.Flush();
-        TimeIndex.Flush();
+        if (includeIndexes)
+        {
+            OffsetIndex.Flush();
+            TimeIndex.Flush();
+        }
     }
 
     /// <summary>Takes note that the file system was synced as a whole, so the next flush has nothing to do.</summary>
