@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Runs every FastLog test on a fresh machine that has only the .NET SDK.
-# What the tests need beyond the SDK is installed here; today that is nothing: the storage and protocol
-# tests use real files, real child processes (kill -9) and fixtures committed under tests/fixtures.
+# What the tests need beyond the SDK is installed here: kcat (Debian's package, librdkafka 2.0.2), which
+# the broker tests drive as a real client. Everything else comes from NuGet during the build.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if ! command -v kcat >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kcat
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

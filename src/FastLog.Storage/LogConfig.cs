@@ -10,8 +10,9 @@ public enum SegmentPreallocation
     Fallocate,
 
     /// <summary>
-    /// Zeros written and synced a chunk ahead of the appends. On ext4 a flush after overwriting written blocks
-    /// measured about twice as fast as after appending (see perf/README.md), so this is the default.
+    /// Zeros written and synced a chunk ahead of the appends, so flushes overwrite allocated, written blocks.
+    /// The default: with a flush per batch (durable acks) it measured fastest of the three (perf/README.md);
+    /// with a flush per MiB or more, None and Fallocate measured faster, and a profile should choose them.
     /// </summary>
     ZeroAhead,
 }

@@ -82,6 +82,9 @@ public sealed class LogManager : IDisposable
 
     public PartitionLog? Get(TopicPartition partition) => _logs.GetValueOrDefault(partition);
 
+    /// <summary>The log config a partition gets now (after a topic's configs change).</summary>
+    public LogConfig ConfigFor(TopicPartition partition) => _options.ConfigFor(partition);
+
     /// <summary>The partition's log, created in the data dir holding the fewest partitions if it does not exist.</summary>
     public PartitionLog GetOrCreate(TopicPartition partition)
     {

@@ -33,7 +33,17 @@ public sealed class PartitionLog
 
     public TopicPartition Partition { get; }
     public string Directory { get; }
-    public LogConfig Config { get; }
+    /// <summary>Settings for what comes next: segments created after a change use the new values.</summary>
+    public LogConfig Config { get; private set; }
+
+    public void UpdateConfig(LogConfig config)
+    {
+        config.Validate();
+        lock (_writeLock)
+        {
+            Config = config;
+        }
+    }
 
     public IReadOnlyList<LogSegment> Segments => Volatile.Read(ref _segments);
     public LogSegment ActiveSegment => Volatile.Read(ref _segments)[^1];
@@ -218,7 +228,8 @@ public sealed class PartitionLog
 
     /// <summary>Makes everything appended so far durable and moves the recovery point to the log end.</summary>
     /// <param name="includeActiveIndexes">Also sync the active segment's indexes (clean shutdown trusts them).</param>
-    public void Flush(bool includeActiveIndexes = false)
+    /// <returns>The log end offset that is now durable.</returns>
+    public long Flush(bool includeActiveIndexes = false)
     {
         LogSegment[] segments;
         long end;
@@ -236,6 +247,7 @@ public sealed class PartitionLog
             }
         }
         InterlockedMax(ref _recoveryPoint, end);
+        return end;
     }
 
     /// <summary>Removes every record at or above <paramref name="offset"/> (a follower diverging from its leader).</summary>

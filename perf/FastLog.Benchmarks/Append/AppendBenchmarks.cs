@@ -2,8 +2,8 @@ using System.IO.MemoryMappedFiles;
 using BenchmarkDotNet.Attributes;
 using FastLog.Benchmarks.Configs;
 using FastLog.Benchmarks.Support;
-using FastLog.Storage.Files;
 using FastLog.Storage;
+using FastLog.Storage.Files;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastLog.Benchmarks.Append;

@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace FastLog.Storage.Files;
 
 /// <summary>The few POSIX calls .NET does not expose: fdatasync is cheaper than fsync because it skips metadata that reads do not need.</summary>
-internal static partial class LibC
+public static partial class LibC
 {
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fdatasync(int fd);

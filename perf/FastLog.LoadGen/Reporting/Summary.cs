@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using FastLog.LoadGen.Kafka;
+using FastLog.LoadGen.Workloads;
+
+namespace FastLog.LoadGen.Reporting;
+
+/// <summary>The text printed before and after a run.</summary>
+internal static class Summary
+{
+    public static string Header(Options o, TopicInfo topic)
+    {
+        var partitions = topic.Partitions == 1 ? "1 partition" : $"{topic.Partitions} partitions";
+        var batch = o.BatchBytes is { } b ? $"{b} B" : "default";
+        var rate = o.Rate is { } r ? $", rate {Units.Count(r)} msg/s" : "";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{WorkloadNames.Name(o.Workload)} on {o.Bootstrap}, topic {topic.Name} ({partitions}{(topic.Created ? ", fresh" : "")}): "
+            + $"{o.RecordBytes} B records, {o.Producers} producer(s), acks={o.Acks}, compression {o.Compression}, linger {o.LingerMs} ms, "
+            + $"batch {batch}{rate}; warmup {o.WarmupSeconds} s + {o.DurationSeconds} s");
+    }
+
+    public static string Text(RunResult r)
+    {
+        var text = new StringBuilder();
+        var window = r.Window switch
+        {
+            WorkloadOutcome.AfterWarmup when r.Options.WarmupSeconds == 0 => $"{Units.Seconds(r.MeasuredSeconds)} measured, no warmup",
+            WorkloadOutcome.AfterWarmup => $"{Units.Seconds(r.MeasuredSeconds)} measured after a {r.Options.WarmupSeconds} s warmup",
+            WorkloadOutcome.WholeRead => $"{Units.Seconds(r.MeasuredSeconds)}, the whole read",
+            _ => "nothing measured",
+        };
+        text.AppendLine(CultureInfo.InvariantCulture, $"{r.Workload}: {window}");
+        var target = r.Rates.TargetMessagesPerSecond is { } t ? $"   (target {Units.Count(t)} msg/s)" : "";
+        var what = r.Workload is "end-to-end" or "consume" ? "consumed" : "acknowledged";
+        text.AppendLine(CultureInfo.InvariantCulture, $"  throughput  {Units.Count(r.Rates.MessagesPerSecond)} msg/s  {Units.MegabytesPerSecond(r.Rates.MegabytesPerSecond * 1e6)} {what}{target}");
+        if (r.Rates.ProducedMessagesPerSecond is { } produced)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  produced    {Units.Count(produced)} msg/s acknowledged");
+        }
+        if (r.LatencyMicros is { } latency)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  latency     {Percentiles(latency)}   [{r.LatencyKind}, {Units.Count(latency.Count)} messages]");
+        }
+        if (r.ProduceLatencyMicros is { } produce)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  produce     {Percentiles(produce)}   [send to acknowledgement]");
+        }
+        var c = r.Counts;
+        if (c.Sent is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  messages    sent {Units.Count(c.Sent.Value)}, acknowledged {Units.Count(c.Delivered ?? 0)}, failed {Units.Count(c.Failed ?? 0)}, undelivered {Units.Count(c.Undelivered ?? 0)}{(r.Workload == "consume" ? " (preload)" : "")}");
+        }
+        if (c.Consumed is not null)
+        {
+            var lost = c.NotConsumed is > 0 ? $", NOT consumed {Units.Count(c.NotConsumed.Value)}" : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  consumed    {Units.Count(c.Consumed.Value)} (in the window {Units.Count(c.MeasuredConsumed ?? 0)}){lost}");
+        }
+        foreach (var (code, error) in r.Errors)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  error       {code} x {Units.Count(error.Count)}: {error.FirstReason}");
+        }
+        foreach (var note in r.Notes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  note: {note}");
+        }
+        return text.ToString();
+    }
+
+    private static string Percentiles(LatencySummary l) =>
+        $"p50 {Units.Latency(l.P50)}  p99 {Units.Latency(l.P99)}  p99.9 {Units.Latency(l.P999)}  p99.99 {Units.Latency(l.P9999)}  max {Units.Latency(l.Max)}";
+}

@@ -1,0 +1,85 @@
+using Confluent.Kafka;
+using FastLog.LoadGen.Cli;
+using FastLog.LoadGen.Kafka;
+using FastLog.LoadGen.Measurement;
+using FastLog.LoadGen.Reporting;
+
+namespace FastLog.LoadGen.Workloads;
+
+/// <summary>
+/// Runs one workload from start to exit code: checks the broker, prepares the topic, runs, prints the summary,
+/// writes the JSON and the plot, and deletes the fresh topic.
+/// </summary>
+internal static class WorkloadRunner
+{
+    public static int Run(Options options, CancellationToken stop)
+    {
+        var startUtc = DateTime.UtcNow;
+        var progress = new ProgressLine();
+        try
+        {
+            using var admin = ClientFactory.Admin(options);
+            var cluster = BootstrapGuard.Check(admin, options.Bootstrap);
+            var topic = TopicSetup.Prepare(admin, cluster, options);
+            Console.WriteLine(Summary.Header(options, topic));
+            try
+            {
+                var errors = new ErrorCounts();
+                var context = new WorkloadContext(options, topic, errors, progress, stop);
+                var outcome = options.Workload switch
+                {
+                    WorkloadKind.ProduceMax => ProduceMaxWorkload.Run(context),
+                    WorkloadKind.ProduceRate => ProduceRateWorkload.Run(context),
+                    WorkloadKind.EndToEnd => EndToEndWorkload.Run(context),
+                    _ => ConsumeWorkload.Run(context),
+                };
+                var result = Results.Build(options, topic, startUtc, DateTime.UtcNow, outcome, errors.Read());
+                Console.Write(Summary.Text(result));
+                Write(options.JsonPath, "results", path => ResultsJson.Write(path, result));
+                if (outcome.Latency is { TotalCount: > 0 })
+                {
+                    Write(options.PlotPath, "plot", path => LatencyPlot.Write(path, result, outcome));
+                }
+                else if (options.PlotPath is not null)
+                {
+                    Console.Error.WriteLine("no plot written: no latency was measured");
+                }
+                return outcome.AllDelivered ? ExitCodes.Ok : ExitCodes.DeliveryFailed;
+            }
+            finally
+            {
+                if (topic.Created && !options.KeepTopic)
+                {
+                    TopicSetup.Delete(admin, topic);
+                }
+                else if (topic.Created)
+                {
+                    Console.WriteLine($"kept topic {topic.Name}");
+                }
+            }
+        }
+        catch (SetupException e)
+        {
+            progress.End();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.SetupFailed;
+        }
+        catch (KafkaException e)
+        {
+            // A client that could not be made or a call the broker refused outside the measured paths.
+            progress.End();
+            Console.Error.WriteLine($"error: {e.Error.Code}: {e.Error.Reason}");
+            return ExitCodes.SetupFailed;
+        }
+    }
+
+    private static void Write(string? path, string what, Action<string> write)
+    {
+        if (path is null)
+        {
+            return;
+        }
+        write(path);
+        Console.WriteLine($"{what} written to {path}");
+    }
+}

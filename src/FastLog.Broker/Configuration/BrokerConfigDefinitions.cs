@@ -1,0 +1,95 @@
+using B = FastLog.Broker.Configuration.BrokerConfigNames;
+
+namespace FastLog.Broker.Configuration;
+
+/// <summary>
+/// The broker configs FastLog knows, with Kafka's types, defaults and checks. The broker configs a topic config
+/// defaults from (log.segment.bytes for segment.bytes, ...) take the topic config's type, default and validator,
+/// so that whatever the broker accepts is a valid topic value; in a chain such as log.retention.ms, .minutes,
+/// .hours only the last one has a default, as in Kafka.
+/// </summary>
+public static class BrokerConfigDefinitions
+{
+    private static readonly ConfigKey[] OwnKeys =
+    [
+        // Each item is checked as an endpoint; the loader then checks the list as a whole.
+        new(B.Listeners, ConfigType.List, "PLAINTEXT://127.0.0.1:9092", EndpointList()),
+        new(B.AdvertisedListeners, ConfigType.List, null, EndpointList()),
+        new(B.LogDirs, ConfigType.List, null, NonEmptyList("log directory")),
+        new(B.LogDir, ConfigType.String, "./data", NonEmptyString()),
+        new(B.NodeId, ConfigType.Int, "1", ConfigValidator.AtLeast(0)),
+        new(B.BrokerId, ConfigType.Int, null, ConfigValidator.AtLeast(0)),
+        new(B.ClusterId, ConfigType.String, null, NonEmptyString()),
+        new(B.NumPartitions, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
+        new(B.DefaultReplicationFactor, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
+        new(B.AutoCreateTopicsEnable, ConfigType.Boolean, "true"),
+        new(B.DeleteTopicEnable, ConfigType.Boolean, "true"),
+        new(B.SocketRequestMaxBytes, ConfigType.Int, "104857600", ConfigValidator.AtLeast(1)),
+        // -1: never close an idle connection, as in Kafka.
+        new(B.ConnectionsMaxIdleMs, ConfigType.Long, "600000", ConfigValidator.AtLeast(-1)),
+        new(B.NumRecoveryThreadsPerDataDir, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
+        new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.ZeroAhead,
+            ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead)),
+        new(B.OffsetsTopicNumPartitions, ConfigType.Int, "50", ConfigValidator.AtLeast(1)),
+        // Kafka's default is 3; a single-node FastLog could never create the topic with it.
+        new(B.OffsetsTopicReplicationFactor, ConfigType.Short, "1", ConfigValidator.AtLeast(1)),
+        new(B.GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", ConfigValidator.AtLeast(0)),
+        new(B.GroupMinSessionTimeoutMs, ConfigType.Int, "6000", ConfigValidator.AtLeast(0)),
+        new(B.GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", ConfigValidator.AtLeast(0)),
+        new(B.TransactionMaxTimeoutMs, ConfigType.Int, "900000", ConfigValidator.AtLeast(1)),
+
+        // The synonyms counted in other units than their topic config; those in the same unit are derived below.
+        new(B.LogRetentionMinutes, ConfigType.Int, null, ConfigValidator.AtLeast(-1)),
+        new(B.LogRetentionHours, ConfigType.Int, "168", ConfigValidator.AtLeast(-1)),
+        new(B.LogRollHours, ConfigType.Int, "168", ConfigValidator.AtLeast(1)),
+        new(B.LogRollJitterHours, ConfigType.Int, "0", ConfigValidator.AtLeast(0)),
+    ];
+
+    private static readonly ConfigKey[] Keys = [.. OwnKeys, .. TopicSynonymKeys()];
+
+    private static readonly Dictionary<string, ConfigKey> ByName = Keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    /// <summary>Every broker config, ordered by name.</summary>
+    public static IReadOnlyList<ConfigKey> All { get; } = [.. Keys.OrderBy(k => k.Name, StringComparer.Ordinal)];
+
+    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
+
+    private static IEnumerable<ConfigKey> TopicSynonymKeys()
+    {
+        foreach (var topicKey in TopicConfigDefinitions.All)
+        {
+            for (var i = 0; i < topicKey.Synonyms.Count; i++)
+            {
+                var synonym = topicKey.Synonyms[i];
+                if (synonym.Scale != 1)
+                {
+                    continue;
+                }
+                var last = i == topicKey.Synonyms.Count - 1;
+                yield return topicKey with { Name = synonym.Name, DefaultValue = last ? topicKey.DefaultValue : null, Synonyms = [] };
+            }
+        }
+    }
+
+    private static ConfigValidator EndpointList() => ConfigValidator.Custom("a list of NAME://host:port", value =>
+    {
+        var items = (IReadOnlyList<string>)value;
+        foreach (var item in items)
+        {
+            if (!Endpoint.TryParse(item, out _, out var reason))
+            {
+                return items.Count == 1 ? reason : $"contains \"{item}\", which {reason}";
+            }
+        }
+        return null;
+    });
+
+    private static ConfigValidator NonEmptyList(string what) => ConfigValidator.Custom($"a non-empty list of {what}s", value =>
+    {
+        var items = (IReadOnlyList<string>)value;
+        return items.Count == 0 || items.Any(item => item.Length == 0) ? $"must be a comma-separated list of {what}s, none empty" : null;
+    });
+
+    private static ConfigValidator NonEmptyString() =>
+        ConfigValidator.Custom("a non-empty string", value => ((string)value).Length == 0 ? "must not be empty" : null);
+}

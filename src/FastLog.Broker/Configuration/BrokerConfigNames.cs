@@ -1,0 +1,44 @@
+namespace FastLog.Broker.Configuration;
+
+/// <summary>The names of the broker configs FastLog reads itself (Kafka's names; log.preallocation is FastLog's).</summary>
+public static class BrokerConfigNames
+{
+    public const string Listeners = "listeners";
+    public const string AdvertisedListeners = "advertised.listeners";
+    public const string LogDirs = "log.dirs";
+    public const string LogDir = "log.dir";
+    public const string NodeId = "node.id";
+    public const string BrokerId = "broker.id";
+    public const string ClusterId = "cluster.id";
+    public const string NumPartitions = "num.partitions";
+    public const string DefaultReplicationFactor = "default.replication.factor";
+    public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
+    public const string DeleteTopicEnable = "delete.topic.enable";
+    public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
+    public const string MessageMaxBytes = "message.max.bytes";
+    public const string MinInsyncReplicas = "min.insync.replicas";
+    public const string NumRecoveryThreadsPerDataDir = "num.recovery.threads.per.data.dir";
+    public const string LogSegmentBytes = "log.segment.bytes";
+    public const string LogRollMs = "log.roll.ms";
+    public const string LogRollHours = "log.roll.hours";
+    public const string LogRollJitterMs = "log.roll.jitter.ms";
+    public const string LogRollJitterHours = "log.roll.jitter.hours";
+    public const string LogRetentionMs = "log.retention.ms";
+    public const string LogRetentionMinutes = "log.retention.minutes";
+    public const string LogRetentionHours = "log.retention.hours";
+    public const string LogRetentionBytes = "log.retention.bytes";
+    public const string LogCleanupPolicy = "log.cleanup.policy";
+    public const string LogIndexIntervalBytes = "log.index.interval.bytes";
+    public const string LogIndexSizeMaxBytes = "log.index.size.max.bytes";
+    public const string LogMessageTimestampType = "log.message.timestamp.type";
+    public const string LogFlushIntervalMessages = "log.flush.interval.messages";
+    public const string LogFlushIntervalMs = "log.flush.interval.ms";
+    public const string LogPreallocation = "log.preallocation";
+    public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
+    public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
+    public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
+    public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
+    public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
+    public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
+}

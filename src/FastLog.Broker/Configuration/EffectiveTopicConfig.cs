@@ -1,0 +1,80 @@
+using FastLog.Storage;
+using N = FastLog.Broker.Configuration.TopicConfigNames;
+
+namespace FastLog.Broker.Configuration;
+
+/// <summary>
+/// Every topic config of one topic with its value and source, as DescribeConfigs of the topic shows them, and the
+/// values the broker acts on, parsed once. Built by <see cref="TopicConfigResolver"/> from checked values only.
+/// </summary>
+public sealed class EffectiveTopicConfig
+{
+    private readonly Dictionary<string, ConfigEntry> _byName;
+
+    internal EffectiveTopicConfig(IReadOnlyList<ConfigEntry> entries, SegmentPreallocation preallocation)
+    {
+        Entries = entries;
+        _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        Preallocation = preallocation;
+
+        MaxMessageBytes = Value<int>(N.MaxMessageBytes);
+        MinInsyncReplicas = Value<int>(N.MinInsyncReplicas);
+        CleanupPolicy = CleanupPolicies.From(Value<IReadOnlyList<string>>(N.CleanupPolicy));
+        RetentionMs = Value<long>(N.RetentionMs);
+        RetentionBytes = Value<long>(N.RetentionBytes);
+        MessageTimestampType = Enum.Parse<MessageTimestampType>(Value<string>(N.MessageTimestampType));
+        FlushMessages = Value<long>(N.FlushMessages);
+        FlushMs = Value<long>(N.FlushMs);
+        SegmentBytes = Value<int>(N.SegmentBytes);
+        SegmentMs = Value<long>(N.SegmentMs);
+        SegmentIndexBytes = Value<int>(N.SegmentIndexBytes);
+        IndexIntervalBytes = Value<int>(N.IndexIntervalBytes);
+    }
+
+    /// <summary>Every topic config of <see cref="TopicConfigDefinitions"/>, ordered by name.</summary>
+    public IReadOnlyList<ConfigEntry> Entries { get; }
+
+    /// <summary>max.message.bytes: the largest record batch the topic accepts.</summary>
+    public int MaxMessageBytes { get; }
+
+    public int MinInsyncReplicas { get; }
+    public CleanupPolicy CleanupPolicy { get; }
+
+    /// <summary>retention.ms; -1: no time limit.</summary>
+    public long RetentionMs { get; }
+
+    /// <summary>retention.bytes per partition; -1: no size limit.</summary>
+    public long RetentionBytes { get; }
+
+    public MessageTimestampType MessageTimestampType { get; }
+
+    /// <summary>flush.messages: appended messages between two forced flushes.</summary>
+    public long FlushMessages { get; }
+
+    /// <summary>flush.ms: most time a message stays unflushed.</summary>
+    public long FlushMs { get; }
+
+    public int SegmentBytes { get; }
+    public long SegmentMs { get; }
+    public int SegmentIndexBytes { get; }
+    public int IndexIntervalBytes { get; }
+
+    /// <summary>From the broker's log.preallocation: a broker-wide choice, not a topic config.</summary>
+    public SegmentPreallocation Preallocation { get; }
+
+    /// <summary>The entry of a topic config; a <see cref="KeyNotFoundException"/> for a name no topic config has.</summary>
+    public ConfigEntry this[string name] =>
+        _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"Unknown topic config name: {name}");
+
+    /// <summary>The settings the partition logs of this topic take.</summary>
+    public LogConfig ToLogConfig() => new()
+    {
+        SegmentBytes = SegmentBytes,
+        SegmentMs = SegmentMs,
+        IndexIntervalBytes = IndexIntervalBytes,
+        MaxIndexBytes = SegmentIndexBytes,
+        Preallocation = Preallocation,
+    };
+
+    private T Value<T>(string name) => (T)TopicConfigDefinitions.Find(name)!.Parse(_byName[name].Value!);
+}

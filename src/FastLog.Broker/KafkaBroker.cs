@@ -1,0 +1,137 @@
+using System.Net;
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Metadata;
+using FastLog.Broker.Network;
+using FastLog.Broker.Partitions;
+using FastLog.Broker.Requests;
+using FastLog.Broker.Topics;
+using FastLog.Storage;
+
+namespace FastLog.Broker;
+
+/// <summary>
+/// A running broker: metadata store, logs, hosted partitions, request handlers and listeners, started from a
+/// <see cref="BrokerConfig"/> and stopped cleanly (logs flushed and checkpointed, data dirs marked clean).
+/// </summary>
+public sealed class KafkaBroker : IAsyncDisposable
+{
+    private readonly LogManager _logs;
+    private readonly KafkaServer _server;
+    private bool _stopped;
+
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server)
+    {
+        Services = services;
+        _logs = logs;
+        _server = server;
+    }
+
+    public BrokerServices Services { get; }
+
+    /// <summary>The bound listener addresses (a configured port 0 resolved).</summary>
+    public IReadOnlyList<(string Name, IPEndPoint EndPoint)> BoundEndPoints => _server.BoundEndPoints;
+
+    public static KafkaBroker Start(BrokerConfig config, Action<string> log)
+    {
+        var metadata = EmbeddedMetadataStore.Open(config.LogDirs[0], config.ClusterId);
+        var logs = LogManager.Open(new LogManagerOptions
+        {
+            DataDirs = config.LogDirs,
+            ConfigFor = partition => LogConfigFor(config, metadata, partition),
+            RecoveryThreadsPerDataDir = Math.Max(1, config.NumRecoveryThreadsPerDataDir),
+            Log = log,
+        });
+        try
+        {
+            var replicas = new ReplicaManager(logs);
+            var topics = metadata.Topics;
+            replicas.RemoveOrphans(topics);
+            foreach (var topic in topics)
+            {
+                replicas.Host(topic);
+            }
+            var services = new BrokerServices(config, metadata, replicas, new TopicAdmin(metadata, replicas, config));
+            RequestDispatcher? dispatcher = null;
+            dispatcher = new RequestDispatcher(Handlers(services, () => dispatcher!));
+            var server = new KafkaServer(dispatcher, new ConnectionLimits
+            {
+                MaxRequestBytes = config.SocketRequestMaxBytes,
+                MaxIdleMs = config.ConnectionsMaxIdleMs,
+            }, log);
+            server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
+            services.Advertised = Advertise(config, server.BoundEndPoints);
+            return new KafkaBroker(services, logs, server);
+        }
+        catch
+        {
+            logs.Close();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        await _server.DisposeAsync().ConfigureAwait(false);
+        _logs.Close();
+    }
+
+    private static IEnumerable<IApiHandler> Handlers(BrokerServices services, Func<RequestDispatcher> dispatcher) =>
+    [
+        new ApiVersionsHandler(dispatcher),
+        new MetadataHandler(services),
+        new ProduceHandler(services),
+        new FetchHandler(services),
+        new ListOffsetsHandler(services),
+        new CreateTopicsHandler(services),
+        new DeleteTopicsHandler(services),
+        new CreatePartitionsHandler(services),
+        new DeleteRecordsHandler(services),
+        new DescribeConfigsHandler(services),
+        new AlterConfigsHandler(services),
+        new IncrementalAlterConfigsHandler(services),
+        new DescribeClusterHandler(services),
+        new OffsetForLeaderEpochHandler(services),
+        new SaslHandshakeHandler(),
+        new FindCoordinatorHandler(),
+    ];
+
+    private static LogConfig LogConfigFor(BrokerConfig config, IMetadataStore metadata, TopicPartition partition)
+    {
+        var overrides = metadata.GetTopic(partition.Topic)?.Configs ?? new Dictionary<string, string>();
+        return TopicConfigResolver.Resolve(config, overrides).ToLogConfig();
+    }
+
+    private static IPAddress ResolveBindAddress(string host)
+    {
+        if (string.IsNullOrEmpty(host) || host == "0.0.0.0")
+        {
+            return IPAddress.Any;
+        }
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+        return Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+    }
+
+    /// <summary>
+    /// advertised.listeners with a port of 0 take the port the listener of that name was bound to; an empty or
+    /// wildcard host is advertised as the loopback address, the only one certain to reach this machine.
+    /// </summary>
+    private static List<AdvertisedListener> Advertise(BrokerConfig config, IReadOnlyList<(string Name, IPEndPoint EndPoint)> bound)
+    {
+        var result = new List<AdvertisedListener>();
+        foreach (var listener in config.AdvertisedListeners)
+        {
+            var boundPort = bound.First(b => b.Name == listener.Name).EndPoint.Port;
+            var host = string.IsNullOrEmpty(listener.Host) || listener.Host == "0.0.0.0" ? "127.0.0.1" : listener.Host;
+            result.Add(new AdvertisedListener(listener.Name, host, listener.Port == 0 ? boundPort : listener.Port));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using FastLog.Protocol.Messages;
+
+namespace FastLog.Broker.Network;
+
+/// <summary>
+/// One client connection. A read loop frames requests and queues them (bounded: a client that pipelines too
+/// far ahead is simply not read from); a process loop handles them one at a time and sends each response
+/// before taking the next, so responses go out in request order and a connection's produce requests are
+/// appended in the order they were sent, as Kafka guarantees.
+/// </summary>
+public sealed class ClientConnection : IDisposable
+{
+    private const int SizePrefixBytes = 4;
+    private const int MinHeaderBytes = 8; // api key, version, correlation id
+
+    private readonly Socket _socket;
+    private readonly IRequestProcessor _processor;
+    private readonly ConnectionLimits _limits;
+    private readonly string _listenerName;
+    private readonly Action<string> _log;
+    private readonly Channel<(byte[] Buffer, int Length)> _requests;
+    private readonly CancellationTokenSource _closing = new();
+    private long _lastActivityMs;
+    private int _busy;
+    private int _closed;
+
+    public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log)
+    {
+        _socket = socket;
+        _processor = processor;
+        _limits = limits;
+        _listenerName = listenerName;
+        _log = log;
+        _requests = Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(limits.MaxInFlightRequests) { SingleReader = true, SingleWriter = true });
+        RemoteEndPoint = socket.RemoteEndPoint;
+        Touch();
+    }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Idle: no request being handled and none received for connections.max.idle.ms.</summary>
+    public bool IsIdle(long nowMs) =>
+        _limits.MaxIdleMs >= 0 && Volatile.Read(ref _busy) == 0 && nowMs - Volatile.Read(ref _lastActivityMs) > _limits.MaxIdleMs;
+
+    public async Task RunAsync(CancellationToken serverStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
+        var reading = ReadLoopAsync(linked.Token);
+        var processing = ProcessLoopAsync(linked.Token);
+        await Task.WhenAll(reading, processing).ConfigureAwait(false);
+        _socket.Dispose();
+        while (_requests.Reader.TryRead(out var leftover))
+        {
+            ArrayPool<byte>.Shared.Return(leftover.Buffer);
+        }
+    }
+
+    /// <summary>Closes the connection; a reason is logged (one line), a normal end (null) is not.</summary>
+    public void Close(string? reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            if (reason is not null)
+            {
+                _log($"closing connection from {RemoteEndPoint}: {reason}");
+            }
+            _closing.Cancel();
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellation)
+    {
+        var sizePrefix = new byte[SizePrefixBytes];
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                if (!await ReceiveExactlyAsync(sizePrefix, cancellation).ConfigureAwait(false))
+                {
+                    break; // the client closed the connection
+                }
+                var size = BinaryPrimitives.ReadInt32BigEndian(sizePrefix);
+                if (size < MinHeaderBytes || size > _limits.MaxRequestBytes)
+                {
+                    Close($"request size {size} is outside [{MinHeaderBytes}, {_limits.MaxRequestBytes}] (socket.request.max.bytes)");
+                    break;
+                }
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                if (!await ReceiveExactlyAsync(buffer.AsMemory(0, size), cancellation).ConfigureAwait(false))
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    Close($"connection ended inside a {size}-byte request");
+                    break;
+                }
+                Touch();
+                await _requests.Writer.WriteAsync((buffer, size), cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _requests.Writer.TryComplete();
+        }
+    }
+
+    private async Task ProcessLoopAsync(CancellationToken cancellation)
+    {
+        var writer = new ProtocolWriter(4096);
+        try
+        {
+            await foreach (var (buffer, length) in _requests.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+            {
+                Interlocked.Exchange(ref _busy, 1);
+                try
+                {
+                    if (!await HandleOneAsync(buffer.AsMemory(0, length), writer, cancellation).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    Interlocked.Exchange(ref _busy, 0);
+                    Touch();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            writer.Release();
+            Close(null);
+        }
+    }
+
+    private async Task<bool> HandleOneAsync(ReadOnlyMemory<byte> frame, ProtocolWriter writer, CancellationToken cancellation)
+    {
+        RequestHeader header;
+        Response response;
+        bool flexibleHeader;
+        try
+        {
+            (header, response, flexibleHeader) = await _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).ConfigureAwait(false);
+        }
+        catch (ProtocolException e)
+        {
+            Close($"malformed request: {e.Message}");
+            return false;
+        }
+        if (response.CloseConnection)
+        {
+            Close(response.CloseReason ?? "request refused");
+            return false;
+        }
+        if (response.Body is null)
+        {
+            return true; // acks=0 produce: Kafka sends nothing back
+        }
+
+        writer.Reset();
+        writer.WriteInt32(0); // size, patched below
+        writer.WriteInt32(header.CorrelationId);
+        if (flexibleHeader && !response.ForceHeaderV0)
+        {
+            writer.WriteEmptyTaggedFields();
+        }
+        response.Body.Write(writer, response.VersionOverride ?? header.ApiVersion);
+        writer.PatchInt32(0, checked((int)(writer.TotalLength - SizePrefixBytes)));
+        try
+        {
+            await SendAsync(writer, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private async Task SendAsync(ProtocolWriter writer, CancellationToken cancellation)
+    {
+        var buffered = writer.Buffered;
+        var sent = 0;
+        foreach (var (position, records) in writer.Splices)
+        {
+            await SendAllAsync(buffered[sent..position], cancellation).ConfigureAwait(false);
+            sent = position;
+            var external = (ISendableRecords)records;
+            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, external.Length));
+            try
+            {
+                external.CopyTo(copy.AsSpan(0, external.Length));
+                await SendAllAsync(copy.AsMemory(0, external.Length), cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+        await SendAllAsync(buffered[sent..], cancellation).ConfigureAwait(false);
+    }
+
+    private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellation)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(bytes, SocketFlags.None, cancellation).ConfigureAwait(false);
+            bytes = bytes[sent..];
+        }
+    }
+
+    private async Task<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellation).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return false;
+            }
+            buffer = buffer[read..];
+        }
+        return true;
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
+
+    public void Dispose()
+    {
+        _closing.Dispose();
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using FastLog.Storage;
+
+namespace FastLog.Broker.Partitions;
+
+/// <summary>
+/// A partition this broker leads: its log, its high watermark, and the signal that wakes fetches waiting
+/// for new data. On one node the in-sync replica set is the leader alone, so the high watermark follows the
+/// log end offset once an append is durable.
+/// </summary>
+public sealed class Partition
+{
+    /// <summary>The leader epoch stamped into appended batches; one node never changes leader.</summary>
+    public const int LeaderEpoch = 0;
+
+    private readonly Lock _highWatermarkLock = new();
+    private TaskCompletionSource _appended = NewSignal();
+
+    public Partition(TopicPartition id, PartitionLog log)
+    {
+        Id = id;
+        Log = log;
+        // The leader alone is the in-sync replica set: everything its log holds at start is committed.
+        log.HighWatermark = log.LogEndOffset;
+    }
+
+    public TopicPartition Id { get; }
+    public PartitionLog Log { get; }
+
+    public long HighWatermark => Log.HighWatermark;
+    public long LogStartOffset => Log.LogStartOffset;
+    public long LogEndOffset => Log.LogEndOffset;
+
+    /// <summary>Completes when the next append becomes visible; fetch long polls wait on it.</summary>
+    public Task NextAppend => Volatile.Read(ref _appended).Task;
+
+    /// <summary>
+    /// Moves the high watermark up to <paramref name="durableEnd"/> (what a flush made durable, never more)
+    /// and wakes the waiting fetches.
+    /// </summary>
+    public void AdvanceHighWatermark(long durableEnd)
+    {
+        lock (_highWatermarkLock)
+        {
+            if (durableEnd <= Log.HighWatermark)
+            {
+                return;
+            }
+            Log.HighWatermark = durableEnd;
+        }
+        Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

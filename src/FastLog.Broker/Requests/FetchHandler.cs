@@ -1,0 +1,101 @@
+using FastLog.Broker.Fetch;
+using FastLog.Broker.Network;
+using FastLog.Broker.Partitions;
+using FastLog.Protocol.Messages;
+using FastLog.Storage;
+using FastLog.Storage.Segments;
+
+namespace FastLog.Broker.Requests;
+
+/// <summary>
+/// Fetch for consumers: batches below the high watermark, within the partition and response byte limits, and
+/// a long poll of up to max.wait.ms until min.bytes are there. Without transactions the last stable offset is
+/// the high watermark. Fetch sessions are not kept: session id 0 tells clients to send full fetches.
+/// </summary>
+public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchRequest>
+{
+    protected override async ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
+    {
+        var deadline = Environment.TickCount64 + Math.Max(0, request.MaxWaitMs);
+        while (true)
+        {
+            var waitFor = new List<Task>();
+            var (response, bytes) = ReadOnce(request, waitFor);
+            var remainingMs = deadline - Environment.TickCount64;
+            if (bytes >= request.MinBytes || remainingMs <= 0 || waitFor.Count == 0 || response.ErrorCode != 0)
+            {
+                return Response.Of(response);
+            }
+            // Wait for an append to any fetched partition, or the deadline; then read again.
+            await Task.WhenAny(Task.WhenAny(waitFor), Task.Delay(TimeSpan.FromMilliseconds(remainingMs), cancellation)).ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
+    private (FetchResponse Response, long Bytes) ReadOnce(FetchRequest request, List<Task> waitFor)
+    {
+        var response = new FetchResponse();
+        var budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
+        long total = 0;
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic };
+            response.Responses.Add(topicResponse);
+            foreach (var fetch in topic.Partitions)
+            {
+                var data = new FetchResponse.PartitionData { PartitionIndex = fetch.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, AbortedTransactions = null };
+                topicResponse.Partitions.Add(data);
+                var partition = broker.Replicas.Get(topic.Topic, fetch.Partition);
+                if (partition is null)
+                {
+                    data.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    continue;
+                }
+                var highWatermark = partition.HighWatermark;
+                data.HighWatermark = highWatermark;
+                data.LastStableOffset = highWatermark;
+                data.LogStartOffset = partition.LogStartOffset;
+                if (fetch.FetchOffset < partition.LogStartOffset || fetch.FetchOffset > partition.LogEndOffset)
+                {
+                    data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
+                    continue;
+                }
+                var limit = (int)Math.Min(Math.Max(fetch.PartitionMaxBytes, 0), budget);
+                var region = Read(partition, fetch.FetchOffset, limit, minOneBatch: total == 0, highWatermark, out var error);
+                data.ErrorCode = (short)error;
+                if (region.IsEmpty)
+                {
+                    waitFor.Add(partition.NextAppend);
+                    data.Records = new RecordsPayload(ReadOnlyMemory<byte>.Empty);
+                    continue;
+                }
+                data.Records = new RecordsPayload(new FileRegionRecords(region));
+                total += region.Length;
+                budget -= region.Length;
+            }
+        }
+        return (response, total);
+    }
+
+    private static FileRegion Read(Partition partition, long offset, int maxBytes, bool minOneBatch, long highWatermark, out ErrorCode error)
+    {
+        error = ErrorCode.None;
+        if (maxBytes <= 0 && !minOneBatch)
+        {
+            return FileRegion.Empty;
+        }
+        try
+        {
+            return partition.Log.Read(offset, Math.Max(maxBytes, 1), minOneBatch, highWatermark);
+        }
+        catch (OffsetOutOfRangeException)
+        {
+            error = ErrorCode.OffsetOutOfRange; // retention moved the log start between the check and the read
+        }
+        catch (CorruptBatchException)
+        {
+            error = ErrorCode.KafkaStorageError; // never serve a corrupt batch
+        }
+        return FileRegion.Empty;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using FastLog.Broker;
+using FastLog.Broker.Configuration;
+using FastLog.Server;
+
+// The broker host: config -> running broker -> clean stop on SIGTERM or Ctrl+C (exit code 0).
+ServerArguments arguments;
+BrokerConfig config;
+try
+{
+    arguments = ServerArguments.Parse(args);
+    if (arguments.Help)
+    {
+        Console.WriteLine(ServerArguments.Usage);
+        return 0;
+    }
+    config = BrokerConfigLoader.Load(arguments.PropertiesFile, arguments.Overrides);
+}
+catch (Exception e) when (e is ConfigException or ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"fastlog-server: {e.Message}");
+    Console.Error.WriteLine(ServerArguments.Usage);
+    return 2;
+}
+
+static void Log(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}");
+
+foreach (var key in config.UnknownKeys)
+{
+    Log($"warning: unknown setting '{key}' is ignored");
+}
+
+KafkaBroker broker;
+try
+{
+    broker = KafkaBroker.Start(config, Log);
+}
+catch (Exception e) when (e is IOException or InvalidDataException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"fastlog-server: cannot start: {e.Message}");
+    return 1;
+}
+
+var stop = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+
+var endpoints = string.Join(", ", broker.Services.Advertised.Select(a => $"{a.Name}://{a.Host}:{a.Port}"));
+Console.WriteLine($"FastLog broker {config.NodeId} ready on {endpoints} (cluster {broker.Services.Metadata.ClusterId}, data in {string.Join(", ", config.LogDirs)})");
+
+await stop.Task.ConfigureAwait(false);
+Log("stopping: flushing and checkpointing logs");
+await broker.DisposeAsync().ConfigureAwait(false);
+Log("stopped cleanly");
+return 0;

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace FastLog.Broker.Tests.Support;
+
+/// <summary>
+/// The broker as a real process (fastlog-server), on a free port and its own data dir, so tests run in
+/// parallel and exercise exactly what a user runs.
+/// </summary>
+public sealed partial class BrokerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BrokerProcess(string dataDir, IReadOnlyList<string> overrides)
+    {
+        DataDir = dataDir;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastlog-server.dll"));
+        foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}" }.Concat(overrides))
+        {
+            start.ArgumentList.Add("--override");
+            start.ArgumentList.Add(setting);
+        }
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data, stdout: true);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, stdout: false);
+        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"broker exited with {_process.ExitCode} before it was ready:\n{Output}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string DataDir { get; }
+    public int ProcessId => _process.Id;
+    public string BootstrapServers { get; private set; } = "";
+    public int Port { get; private set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>Starts a broker and waits for its ready line. Reuse <paramref name="dataDir"/> to restart on the same data.</summary>
+    public static async Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides)
+    {
+        dataDir ??= Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
+        var broker = new BrokerProcess(dataDir, overrides);
+        var address = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        broker.BootstrapServers = address;
+        broker.Port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+        return broker;
+    }
+
+    /// <summary>SIGTERM, then waits for the process; returns its exit code (0 after a clean shutdown).</summary>
+    public async Task<int> StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+        Signal(15);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: nothing is flushed or closed.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    /// <summary>Removes the data dir of a broker that is no longer running.</summary>
+    public void DeleteData()
+    {
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void OnLine(string? line, bool stdout)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+        if (stdout && ReadyLine().Match(line) is { Success: true } match)
+        {
+            _ready.TrySetResult(match.Groups[1].Value);
+        }
+    }
+
+    private void Signal(int signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    [GeneratedRegex(@"ready on PLAINTEXT://([0-9.]+:[0-9]+)")]
+    private static partial Regex ReadyLine();
+}
