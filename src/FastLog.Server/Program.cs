@@ -45,8 +45,9 @@ var stop = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
 
-var endpoints = string.Join(", ", broker.Services.Advertised.Select(a => $"{a.Name}://{a.Host}:{a.Port}"));
-Console.WriteLine($"FastLog broker {config.NodeId} ready on {endpoints} (cluster {broker.Services.Metadata.ClusterId}, data in {string.Join(", ", config.LogDirs)})");
+var listening = string.Join(", ", broker.BoundEndPoints.Select(b => $"{b.Name}://{b.EndPoint}"));
+var advertised = string.Join(", ", broker.Services.Advertised.Select(a => $"{a.Name}://{a.Host}:{a.Port}"));
+Console.WriteLine($"FastLog broker {config.NodeId} ready: listening on {listening}, advertised as {advertised} (cluster {broker.Services.Metadata.ClusterId}, data in {string.Join(", ", config.LogDirs)})");
 
 await stop.Task.ConfigureAwait(false);
 Log("stopping: flushing and checkpointing logs");

@@ -14,6 +14,8 @@ namespace FastLog.Broker.Requests;
 /// </summary>
 public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchRequest>
 {
+    private static readonly RecordsPayload NoRecords = new(ReadOnlyMemory<byte>.Empty);
+
     protected override async ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
     {
         var deadline = Environment.TickCount64 + Math.Max(0, request.MaxWaitMs);
@@ -43,7 +45,17 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
             response.Responses.Add(topicResponse);
             foreach (var fetch in topic.Partitions)
             {
-                var data = new FetchResponse.PartitionData { PartitionIndex = fetch.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, AbortedTransactions = null };
+                // Records are never null, even beside an error: librdkafka rejects a null record set
+                // ("invalid MessageSetSize -1"); Kafka sends an empty one.
+                var data = new FetchResponse.PartitionData
+                {
+                    PartitionIndex = fetch.Partition,
+                    HighWatermark = -1,
+                    LastStableOffset = -1,
+                    LogStartOffset = -1,
+                    AbortedTransactions = null,
+                    Records = NoRecords,
+                };
                 topicResponse.Partitions.Add(data);
                 var partition = broker.Replicas.Get(topic.Topic, fetch.Partition);
                 if (partition is null)
@@ -66,7 +78,6 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
                 if (region.IsEmpty)
                 {
                     waitFor.Add(partition.NextAppend);
-                    data.Records = new RecordsPayload(ReadOnlyMemory<byte>.Empty);
                     continue;
                 }
                 data.Records = new RecordsPayload(new FileRegionRecords(region));

@@ -127,6 +127,6 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    [GeneratedRegex(@"ready on PLAINTEXT://([0-9.]+:[0-9]+)")]
+    [GeneratedRegex(@"ready: listening on PLAINTEXT://([0-9.]+:[0-9]+)")]
     private static partial Regex ReadyLine();
 }

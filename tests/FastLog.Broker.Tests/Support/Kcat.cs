@@ -7,7 +7,10 @@ public static class Kcat
 {
     public sealed record Result(int ExitCode, byte[] Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(BrokerProcess broker, IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? timeout = null)
+    public static Task<Result> RunAsync(BrokerProcess broker, IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? timeout = null) =>
+        RunAsync(broker.BootstrapServers, arguments, stdin, timeout);
+
+    public static async Task<Result> RunAsync(string bootstrapServers, IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo("kcat")
         {
@@ -17,7 +20,7 @@ public static class Kcat
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-b");
-        start.ArgumentList.Add(broker.BootstrapServers);
+        start.ArgumentList.Add(bootstrapServers);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
