@@ -1,0 +1,155 @@
+using FastLog.Broker.Tests.Support;
+using FastLog.Protocol.Messages;
+using FastLog.Protocol.Records;
+using Record = FastLog.Protocol.Records.Record;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>Protocol behaviour checked with hand-built requests: ordering, many connections, refusals, byte limits.</summary>
+public sealed class RawProtocolTests
+{
+    [Fact]
+    public async Task Pipelined_requests_on_one_connection_are_answered_in_order()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("order");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1);
+        using var client = await RawClient.ConnectAsync(broker.Port);
+
+        for (var i = 0; i < 30; i++)
+        {
+            // A slow long poll among quick requests must not let the quick ones overtake it.
+            if (i % 10 == 5)
+            {
+                await client.SendAsync(Fetch(topic, offset: 0, maxWaitMs: 300, partitionMaxBytes: 1 << 20), 11, correlationId: i);
+            }
+            else
+            {
+                await client.SendAsync(new MetadataRequest { Topics = [] }, 4, correlationId: i);
+            }
+        }
+        var order = new List<int>();
+        for (var i = 0; i < 30; i++)
+        {
+            order.Add((await client.ReceiveAsync()).CorrelationId);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 30), order);
+    }
+
+    [Fact]
+    public async Task Hundreds_of_connections_are_served_at_once()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var clients = new List<RawClient>();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                clients.Add(await RawClient.ConnectAsync(broker.Port));
+            }
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync(new ApiVersionsRequest(), 2, i)));
+            var answers = await Task.WhenAll(clients.Select(c => c.ReceiveAsync()));
+
+            Assert.Equal(Enumerable.Range(0, 300), answers.Select(a => a.CorrelationId));
+            Assert.All(answers, a => Assert.Equal(0, RawClient.Decode<ApiVersionsResponse>(a.Body, 2).ErrorCode));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_bad_crc_is_refused_with_corrupt_message_and_nothing_is_written()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("crc");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 2);
+        var good = Batch(3);
+        var bad = Batch(3);
+        bad[^1] ^= 0xFF;
+        using var client = await RawClient.ConnectAsync(broker.Port);
+
+        await client.SendAsync(Produce(topic, (0, bad), (1, good)), 7, correlationId: 1);
+        var response = RawClient.Decode<ProduceResponse>((await client.ReceiveAsync()).Body, 7);
+
+        var partitions = response.Responses.Single().PartitionResponses.OrderBy(p => p.Index).ToList();
+        Assert.Equal((short)ErrorCode.CorruptMessage, partitions[0].ErrorCode);
+        Assert.Equal((short)ErrorCode.None, partitions[1].ErrorCode);
+        Assert.Equal(0, partitions[1].BaseOffset);
+        await client.SendAsync(Fetch(topic, offset: 0, maxWaitMs: 0, partitionMaxBytes: 1 << 20, partition: 0), 11, correlationId: 2);
+        var fetched = RawClient.Decode<FetchResponse>((await client.ReceiveAsync()).Body, 11);
+        Assert.Equal(0, fetched.Responses.Single().Partitions.Single().HighWatermark);
+    }
+
+    [Fact]
+    public async Task Old_produce_versions_are_announced_but_refused_when_used()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("v2");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1);
+        using var client = await RawClient.ConnectAsync(broker.Port);
+
+        await client.SendAsync(new ApiVersionsRequest(), 0, 1);
+        var versions = RawClient.Decode<ApiVersionsResponse>((await client.ReceiveAsync()).Body, 0);
+        await client.SendAsync(Produce(topic, (0, Batch(1))), 2, correlationId: 2);
+        var refused = RawClient.Decode<ProduceResponse>((await client.ReceiveAsync()).Body, 2);
+
+        var produce = versions.ApiKeys.Single(k => k.ApiKey == (short)ApiKey.Produce);
+        Assert.Equal((0, 7), (produce.MinVersion, produce.MaxVersion));
+        Assert.Equal((short)ErrorCode.UnsupportedVersion, refused.Responses.Single().PartitionResponses.Single().ErrorCode);
+    }
+
+    [Fact]
+    public async Task Fetch_respects_the_partition_and_response_byte_limits_but_returns_at_least_one_batch()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("limits");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 2);
+        using var client = await RawClient.ConnectAsync(broker.Port);
+        var batchSize = Batch(10).Length;
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendAsync(Produce(topic, (0, Batch(10)), (1, Batch(10))), 7, correlationId: i);
+            await client.ReceiveAsync();
+        }
+
+        await client.SendAsync(Fetch(topic, 0, 0, partitionMaxBytes: 3 * batchSize + 1, maxBytes: 4 * batchSize, partitions: [0, 1]), 11, 100);
+        var limited = RawClient.Decode<FetchResponse>((await client.ReceiveAsync()).Body, 11).Responses.Single().Partitions;
+        await client.SendAsync(Fetch(topic, 0, 0, partitionMaxBytes: 10, partitions: [0]), 11, 101);
+        var tiny = RawClient.Decode<FetchResponse>((await client.ReceiveAsync()).Body, 11).Responses.Single().Partitions.Single();
+
+        Assert.Equal(3 * batchSize, limited[0].Records!.Value.Length); // partition limit, whole batches only
+        Assert.Equal(1 * batchSize, limited[1].Records!.Value.Length); // what the response limit leaves
+        Assert.Equal(100, limited[0].HighWatermark);
+        Assert.Equal(batchSize, tiny.Records!.Value.Length); // one batch even above the limit, so consumers progress
+    }
+
+    private static byte[] Batch(int records) => RecordBatchBuilder.BuildDense(
+        new RecordBatchOptions(),
+        [.. Enumerable.Range(0, records).Select(i => Record.Create(null, new byte[20], 1_700_000_000_000 + i))]);
+
+    private static ProduceRequest Produce(string topic, params (int Partition, byte[] Batch)[] data) => new()
+    {
+        Acks = 1,
+        TimeoutMs = 10_000,
+        TopicData = [new ProduceRequest.TopicProduceData
+        {
+            Name = topic,
+            PartitionData = [.. data.Select(d => new ProduceRequest.PartitionProduceData { Index = d.Partition, Records = d.Batch })],
+        }],
+    };
+
+    private static FetchRequest Fetch(string topic, long offset, int maxWaitMs, int partitionMaxBytes, int maxBytes = int.MaxValue, int partition = 0, int[]? partitions = null) => new()
+    {
+        MaxWaitMs = maxWaitMs,
+        MinBytes = 1,
+        MaxBytes = maxBytes,
+        Topics = [new FetchRequest.FetchTopic
+        {
+            Topic = topic,
+            Partitions = [.. (partitions ?? [partition]).Select(p => new FetchRequest.FetchPartition { Partition = p, FetchOffset = offset, PartitionMaxBytes = partitionMaxBytes })],
+        }],
+    };
+}
