@@ -33,9 +33,13 @@ internal static class MetadataProbe
             var metadata = new WireReader(Exchange(stream, MetadataKey, version, correlationId: 2, MetadataBody(version)));
             return Brokers(metadata, version);
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            throw new SetupException($"no broker answered at {bootstrap} within {timeout.TotalSeconds:0} s ({e.Message})");
+            throw new SetupException($"could not connect to {bootstrap} within {timeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            throw new SetupException($"no Kafka broker answered at {bootstrap}: {e.Message}");
         }
     }
 

@@ -9,10 +9,19 @@ internal static class TopicSetup
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    public static TopicInfo Prepare(IAdminClient admin, Metadata cluster, Options options)
+    public static TopicInfo Prepare(IAdminClient admin, Options options)
     {
         if (options.Topic is { } name)
         {
+            Metadata cluster;
+            try
+            {
+                cluster = admin.GetMetadata(Timeout);
+            }
+            catch (KafkaException e)
+            {
+                throw new SetupException($"could not list the topics at {options.Bootstrap}: {e.Error.Reason}");
+            }
             // The cluster-wide listing, not a per-topic request: asking for one topic by name may make a broker
             // auto-create it, which would hide the typo this check is for.
             var existing = cluster.Topics.FirstOrDefault(t => t.Topic == name);
@@ -71,7 +80,7 @@ internal static class TopicSetup
         {
             try
             {
-                var entry = admin.GetMetadata(BootstrapGuard.MetadataTimeout).Topics.FirstOrDefault(t => t.Topic == topic);
+                var entry = admin.GetMetadata(Timeout).Topics.FirstOrDefault(t => t.Topic == topic);
                 if (entry is { Error.IsError: false } && entry.Partitions.Count == partitions
                     && entry.Partitions.All(p => p.Leader >= 0 && !p.Error.IsError))
                 {

@@ -122,7 +122,7 @@ internal static class LatencyPlot
 
     private static double Y(double value, double yMax) => Height - Bottom - ((Height - Top - Bottom) * value / yMax);
 
-    /// <summary>The smallest 1, 2 or 5 times a power of ten at or above <paramref name="value"/>, for round tick labels.</summary>
+    /// <summary>The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above <paramref name="value"/>.</summary>
     private static double NiceCeiling(double value)
     {
         if (value <= 0)
@@ -130,7 +130,7 @@ internal static class LatencyPlot
             return 1;
         }
         var power = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var step in new[] { 1.0, 2, 5, 10 })
+        foreach (var step in new[] { 1.0, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 })
         {
             if (step * power >= value)
             {

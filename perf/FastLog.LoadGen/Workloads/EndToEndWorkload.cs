@@ -34,9 +34,7 @@ internal static class EndToEndWorkload
 
         var consumedRate = new RateSampler(window.Start);
         var producedRate = new RateSampler(window.Start);
-        var (consumedAtWarmupEnd, producedAtWarmupEnd) = (default(ConsumeSnapshot), default(TallySnapshot));
-        long warmupEndedAt = 0;
-        var (end, warmedUp) = PhaseDriver.Run(
+        PhaseDriver.Run(
             window,
             onTick: now =>
             {
@@ -45,14 +43,12 @@ internal static class EndToEndWorkload
                 var produced = group.Read();
                 var (perSecond, bytesPerSecond) = consumedRate.Sample(now, consumed.Records, consumed.Bytes);
                 var (producedPerSecond, _) = producedRate.Sample(now, produced.Delivered, produced.DeliveredBytes);
-                var phase = window.PhaseOf(now);
+                var phase = window.PhaseOfSecondEndingAt(now);
                 var extra = $"(produced {Units.Count(producedPerSecond)} msg/s{(produced.Failed > 0 ? $", failed {Units.Count(produced.Failed)}" : "")})";
                 context.Progress.Show(ProgressLine.Format(Clock.Seconds(now - window.Start), ProgressLine.StageOf(phase), perSecond, bytesPerSecond, endToEnd.P99(phase), extra));
             },
-            onWarmupEnd: now => (consumedAtWarmupEnd, producedAtWarmupEnd, warmupEndedAt) = (consumer.Tally.Read(), group.Read(), now),
             finished: () => false,
             context.Stop);
-        var (consumedAtEnd, producedAtEnd) = (consumer.Tally.Read(), group.Read());
         context.Progress.End();
 
         var producedFinal = group.StopAndDrain();
@@ -65,12 +61,10 @@ internal static class EndToEndWorkload
         endToEnd.Drain();
         var consumedFinal = consumer.Tally.Read();
 
-        var seconds = warmedUp ? Clock.Seconds(end - warmupEndedAt) : 0;
-        var consumed = consumedAtEnd - consumedAtWarmupEnd;
-        var produced = producedAtEnd - producedAtWarmupEnd;
+        var seconds = window.MeasuredSeconds;
         var notConsumed = Math.Max(0, producedFinal.Delivered - consumedFinal.Records);
         var notes = new List<string>();
-        if (!warmedUp)
+        if (seconds == 0)
         {
             notes.Add("stopped during the warmup: nothing was measured");
         }
@@ -88,21 +82,21 @@ internal static class EndToEndWorkload
         }
 
         return new WorkloadOutcome(
-            warmedUp ? WorkloadOutcome.AfterWarmup : WorkloadOutcome.None,
+            seconds > 0 ? WorkloadOutcome.AfterWarmup : WorkloadOutcome.None,
             seconds,
             new ResultCounts(
                 Sent: producedFinal.Sent,
                 Delivered: producedFinal.Delivered,
                 Failed: producedFinal.Failed,
                 Undelivered: producedFinal.Outstanding,
-                MeasuredDelivered: produced.Delivered,
+                MeasuredDelivered: producedFinal.Measured,
                 Consumed: consumedFinal.Records,
-                MeasuredConsumed: consumed.Records,
+                MeasuredConsumed: consumedFinal.Measured,
                 NotConsumed: notConsumed),
             new ResultRates(
-                seconds > 0 ? consumed.Records / seconds : 0,
-                seconds > 0 ? consumed.Bytes / seconds / 1e6 : 0,
-                seconds > 0 ? produced.Delivered / seconds : 0,
+                seconds > 0 ? consumedFinal.Measured / seconds : 0,
+                seconds > 0 ? consumedFinal.MeasuredBytes / seconds / 1e6 : 0,
+                seconds > 0 ? producedFinal.Measured / seconds : 0,
                 options.Rate),
             "end-to-end",
             endToEnd.Of(Phase.Measured),

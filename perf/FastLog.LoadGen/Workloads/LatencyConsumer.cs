@@ -97,7 +97,7 @@ internal sealed class LatencyConsumer : IDisposable
                 continue;
             }
             var now = Clock.Now;
-            Tally.Add(result.Message.Value?.Length ?? 0);
+            Tally.Add(result.Message.Value?.Length ?? 0, _window.IsMeasured(now));
             if (SendStamp.Read(result.Message, _window.Start, now) is { } sentAt)
             {
                 Latency.Record(_window.PhaseOf(sentAt), Clock.Micros(now - sentAt));

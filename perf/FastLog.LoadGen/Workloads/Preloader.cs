@@ -24,7 +24,6 @@ internal static class Preloader
                 var done = $"{Units.Count(tally.Delivered)} of {Units.Count(messages)}";
                 context.Progress.Show(ProgressLine.Format(Clock.Seconds(now - window.Start), "preload", perSecond, bytesPerSecond, group.Latency.P99(Phase.Measured), done));
             },
-            onWarmupEnd: _ => { },
             finished: () => group.AllFinished,
             context.Stop);
         context.Progress.End();

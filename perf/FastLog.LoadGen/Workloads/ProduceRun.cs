@@ -21,52 +21,47 @@ internal static class ProduceRun
         group.Start(window, (i, n) => pacer(window, i, n));
 
         var sampler = new RateSampler(window.Start);
-        var atWarmupEnd = default(TallySnapshot);
-        long warmupEndedAt = 0;
-        var (end, warmedUp) = PhaseDriver.Run(
+        PhaseDriver.Run(
             window,
             onTick: now =>
             {
                 group.Latency.Drain();
                 var tally = group.Read();
                 var (perSecond, bytesPerSecond) = sampler.Sample(now, tally.Delivered, tally.DeliveredBytes);
-                var phase = window.PhaseOf(now);
+                var phase = window.PhaseOfSecondEndingAt(now);
                 var failed = tally.Failed > 0 ? $"failed {Units.Count(tally.Failed)}" : null;
                 context.Progress.Show(ProgressLine.Format(Clock.Seconds(now - window.Start), ProgressLine.StageOf(phase), perSecond, bytesPerSecond, group.Latency.P99(phase), failed));
             },
-            onWarmupEnd: now => (atWarmupEnd, warmupEndedAt) = (group.Read(), now),
             finished: () => false,
             context.Stop);
-        var atEnd = group.Read();
         context.Progress.End();
 
         var final = group.StopAndDrain();
-        var measured = atEnd - atWarmupEnd;
-        var seconds = warmedUp ? Clock.Seconds(end - warmupEndedAt) : 0;
+        var seconds = window.MeasuredSeconds;
         var notes = new List<string>();
-        if (!warmedUp)
+        if (seconds == 0)
         {
             notes.Add("stopped during the warmup: nothing was measured");
         }
-        var perSecond = seconds > 0 ? measured.Delivered / seconds : 0;
+        var perSecond = seconds > 0 ? final.Measured / seconds : 0;
         if (options.Rate is { } target && seconds > 0 && perSecond < 0.99 * target)
         {
             notes.Add($"acknowledged {Units.Count(perSecond)} msg/s, below the --rate of {Units.Count(target)}: the producers fell behind the schedule, and the latencies include that wait");
         }
 
         return new WorkloadOutcome(
-            warmedUp ? WorkloadOutcome.AfterWarmup : WorkloadOutcome.None,
+            seconds > 0 ? WorkloadOutcome.AfterWarmup : WorkloadOutcome.None,
             seconds,
             new ResultCounts(
                 Sent: final.Sent,
                 Delivered: final.Delivered,
                 Failed: final.Failed,
                 Undelivered: final.Outstanding,
-                MeasuredDelivered: measured.Delivered,
+                MeasuredDelivered: final.Measured,
                 Consumed: null,
                 MeasuredConsumed: null,
                 NotConsumed: null),
-            new ResultRates(perSecond, seconds > 0 ? measured.DeliveredBytes / seconds / 1e6 : 0, ProducedMessagesPerSecond: null, options.Rate),
+            new ResultRates(perSecond, seconds > 0 ? final.MeasuredBytes / seconds / 1e6 : 0, ProducedMessagesPerSecond: null, options.Rate),
             "produce",
             group.Latency.Of(Phase.Measured),
             ProduceLatency: null,

@@ -107,7 +107,7 @@ internal sealed class ProducerWorker : IDisposable
             _errors.Add(report.Error.Code.ToString(), report.Error.Reason);
             return;
         }
-        Tally.AddDelivered(bytes);
+        Tally.AddDelivered(bytes, _window.IsMeasured(now));
         Latency.Record(_window.PhaseOf(from), Clock.Micros(now - from));
     }
 }

@@ -16,6 +16,7 @@ internal sealed class TopicReader : IDisposable
     private readonly ErrorCounts _errors;
     private readonly bool[] _atEnd;
     private readonly Thread _thread;
+    private RunWindow _window = RunWindow.Unbounded(0);
     private long _firstRecordAt;
     private long _lastRecordAt;
     private volatile bool _stop;
@@ -40,7 +41,11 @@ internal sealed class TopicReader : IDisposable
 
     public long LastRecordAt => Interlocked.Read(ref _lastRecordAt);
 
-    public void Start() => _thread.Start();
+    public void Start(RunWindow window)
+    {
+        _window = window;
+        _thread.Start();
+    }
 
     public void Stop()
     {
@@ -103,7 +108,7 @@ internal sealed class TopicReader : IDisposable
                 Interlocked.Exchange(ref _firstRecordAt, now);
             }
             Interlocked.Exchange(ref _lastRecordAt, now);
-            Tally.Add(result.Message.Value?.Length ?? 0);
+            Tally.Add(result.Message.Value?.Length ?? 0, _window.IsMeasured(now));
         }
     }
 }

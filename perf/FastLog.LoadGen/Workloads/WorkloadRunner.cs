@@ -18,9 +18,9 @@ internal static class WorkloadRunner
         var progress = new ProgressLine();
         try
         {
+            BootstrapGuard.Check(options.Bootstrap);
             using var admin = ClientFactory.Admin(options);
-            var cluster = BootstrapGuard.Check(admin, options.Bootstrap);
-            var topic = TopicSetup.Prepare(admin, cluster, options);
+            var topic = TopicSetup.Prepare(admin, options);
             Console.WriteLine(Summary.Header(options, topic));
             try
             {
@@ -33,6 +33,10 @@ internal static class WorkloadRunner
                     WorkloadKind.EndToEnd => EndToEndWorkload.Run(context),
                     _ => ConsumeWorkload.Run(context),
                 };
+                if (stop.IsCancellationRequested)
+                {
+                    outcome = outcome with { Notes = [.. outcome.Notes, "stopped early by Ctrl+C"] };
+                }
                 var result = Results.Build(options, topic, startUtc, DateTime.UtcNow, outcome, errors.Read());
                 Console.Write(Summary.Text(result));
                 Write(options.JsonPath, "results", path => ResultsJson.Write(path, result));
