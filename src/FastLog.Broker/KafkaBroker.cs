@@ -1,5 +1,6 @@
 using System.Net;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
 using FastLog.Broker.Partitions;
@@ -17,13 +18,17 @@ public sealed class KafkaBroker : IAsyncDisposable
 {
     private readonly LogManager _logs;
     private readonly KafkaServer _server;
+    private readonly GroupCoordinator _groups;
+    private readonly Task _groupsLoading;
     private bool _stopped;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server)
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading)
     {
         Services = services;
         _logs = logs;
         _server = server;
+        _groups = groups;
+        _groupsLoading = groupsLoading;
     }
 
     public BrokerServices Services { get; }
@@ -51,8 +56,11 @@ public sealed class KafkaBroker : IAsyncDisposable
                 replicas.Host(topic);
             }
             var services = new BrokerServices(config, metadata, replicas, new TopicAdmin(metadata, replicas, config));
+            var offsetsTopic = new OffsetsTopic(metadata, replicas, config.OffsetsTopicNumPartitions);
+            offsetsTopic.Ensure();
+            var groups = new GroupCoordinator(config, offsetsTopic, log);
             RequestDispatcher? dispatcher = null;
-            dispatcher = new RequestDispatcher(Handlers(services, () => dispatcher!));
+            dispatcher = new RequestDispatcher(Handlers(services, groups, () => dispatcher!));
             var server = new KafkaServer(dispatcher, new ConnectionLimits
             {
                 MaxRequestBytes = config.SocketRequestMaxBytes,
@@ -60,7 +68,9 @@ public sealed class KafkaBroker : IAsyncDisposable
             }, log);
             server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
             services.Advertised = Advertise(config, server.BoundEndPoints);
-            return new KafkaBroker(services, logs, server);
+            // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
+            var loading = Task.Run(groups.Load);
+            return new KafkaBroker(services, logs, server, groups, loading);
         }
         catch
         {
@@ -77,10 +87,12 @@ public sealed class KafkaBroker : IAsyncDisposable
         }
         _stopped = true;
         await _server.DisposeAsync().ConfigureAwait(false);
+        await _groups.DisposeAsync().ConfigureAwait(false);
+        await _groupsLoading.ConfigureAwait(false);
         _logs.Close();
     }
 
-    private static IEnumerable<IApiHandler> Handlers(BrokerServices services, Func<RequestDispatcher> dispatcher) =>
+    private static IEnumerable<IApiHandler> Handlers(BrokerServices services, GroupCoordinator groups, Func<RequestDispatcher> dispatcher) =>
     [
         new ApiVersionsHandler(dispatcher),
         new MetadataHandler(services),
@@ -97,7 +109,17 @@ public sealed class KafkaBroker : IAsyncDisposable
         new DescribeClusterHandler(services),
         new OffsetForLeaderEpochHandler(services),
         new SaslHandshakeHandler(),
-        new FindCoordinatorHandler(),
+        new FindCoordinatorHandler(services),
+        new JoinGroupHandler(groups),
+        new SyncGroupHandler(groups),
+        new HeartbeatHandler(groups),
+        new LeaveGroupHandler(groups),
+        new OffsetCommitHandler(groups, services),
+        new OffsetFetchHandler(groups),
+        new OffsetDeleteHandler(groups),
+        new ListGroupsHandler(groups),
+        new DescribeGroupsHandler(groups),
+        new DeleteGroupsHandler(groups),
     ];
 
     private static LogConfig LogConfigFor(BrokerConfig config, IMetadataStore metadata, TopicPartition partition)

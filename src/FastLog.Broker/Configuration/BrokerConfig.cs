@@ -75,6 +75,15 @@ public sealed record BrokerConfig
     public int GroupInitialRebalanceDelayMs { get; internal init; }
     public int GroupMinSessionTimeoutMs { get; internal init; }
     public int GroupMaxSessionTimeoutMs { get; internal init; }
+
+    /// <summary>group.max.size: members one group may have.</summary>
+    public int GroupMaxSize { get; internal init; }
+
+    /// <summary>offsets.retention.minutes: committed offsets of an empty group are kept this long.</summary>
+    public int OffsetsRetentionMinutes { get; internal init; }
+
+    /// <summary>offset.metadata.max.bytes: the longest metadata string an offset commit may carry.</summary>
+    public int OffsetMetadataMaxBytes { get; internal init; }
     public int TransactionMaxTimeoutMs { get; internal init; }
 
     /// <summary>

@@ -36,6 +36,9 @@ public static class BrokerConfigDefinitions
         new(B.GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", ConfigValidator.AtLeast(0)),
         new(B.GroupMinSessionTimeoutMs, ConfigType.Int, "6000", ConfigValidator.AtLeast(0)),
         new(B.GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", ConfigValidator.AtLeast(0)),
+        new(B.GroupMaxSize, ConfigType.Int, "2147483647", ConfigValidator.AtLeast(1)),
+        new(B.OffsetsRetentionMinutes, ConfigType.Int, "10080", ConfigValidator.AtLeast(1)),
+        new(B.OffsetMetadataMaxBytes, ConfigType.Int, "4096", ConfigValidator.AtLeast(0)),
         new(B.TransactionMaxTimeoutMs, ConfigType.Int, "900000", ConfigValidator.AtLeast(1)),
 
         // The synonyms counted in other units than their topic config; those in the same unit are derived below.

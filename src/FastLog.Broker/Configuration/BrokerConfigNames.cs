@@ -40,5 +40,8 @@ public static class BrokerConfigNames
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
     public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
     public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
+    public const string GroupMaxSize = "group.max.size";
+    public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
+    public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
     public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
 }

@@ -4,18 +4,26 @@ using FastLog.Protocol.Messages;
 namespace FastLog.Broker.Requests;
 
 /// <summary>
-/// FindCoordinator, announced so that librdkafka turns on LZ4 and its coordinator logic (it probes this API's
-/// versions), but answered with COORDINATOR_NOT_AVAILABLE — a retriable error clients wait out — until the
-/// group and transaction coordinators exist. Consumers that assign partitions themselves never need one.
+/// FindCoordinator: this broker coordinates every group (it leads every partition of __consumer_offsets).
+/// Transaction coordinators (key type 1) do not exist yet: COORDINATOR_NOT_AVAILABLE, which clients retry.
 /// </summary>
-public sealed class FindCoordinatorHandler : ApiHandler<FindCoordinatorRequest>
+public sealed class FindCoordinatorHandler(BrokerServices broker) : ApiHandler<FindCoordinatorRequest>
 {
-    protected override ValueTask<Response> HandleAsync(RequestContext context, FindCoordinatorRequest request, CancellationToken cancellation) =>
-        ValueTask.FromResult(Response.Of(new FindCoordinatorResponse
+    private const sbyte GroupKeyType = 0;
+
+    protected override ValueTask<Response> HandleAsync(RequestContext context, FindCoordinatorRequest request, CancellationToken cancellation)
+    {
+        if (request.KeyType != GroupKeyType)
         {
-            ErrorCode = (short)ErrorCode.CoordinatorNotAvailable,
-            ErrorMessage = "this broker has no group or transaction coordinator yet",
-            NodeId = -1,
-            Port = -1,
-        }));
+            return ValueTask.FromResult(Response.Of(new FindCoordinatorResponse
+            {
+                ErrorCode = (short)ErrorCode.CoordinatorNotAvailable,
+                ErrorMessage = "this broker has no transaction coordinator yet",
+                NodeId = -1,
+                Port = -1,
+            }));
+        }
+        var advertised = broker.AdvertisedFor(context.ListenerName);
+        return ValueTask.FromResult(Response.Of(new FindCoordinatorResponse { NodeId = broker.NodeId, Host = advertised.Host, Port = advertised.Port }));
+    }
 }
