@@ -61,6 +61,9 @@ internal sealed class Arguments
 
     public string Value(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 
+    /// <summary>Whether the option was given a value.</summary>
+    public bool Has(string name) => _values.ContainsKey(name);
+
     public int Int(string name, int fallback, int min)
     {
         if (!_values.TryGetValue(name, out var text))
@@ -68,6 +71,19 @@ internal sealed class Arguments
             return fallback;
         }
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
+        {
+            throw new UsageException($"{name} needs a whole number of at least {min}, got '{text}'");
+        }
+        return value;
+    }
+
+    public long Long(string name, long fallback, long min)
+    {
+        if (!_values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
         {
             throw new UsageException($"{name} needs a whole number of at least {min}, got '{text}'");
         }
@@ -83,5 +99,14 @@ internal sealed class Arguments
             0 => throw new UsageException($"missing {what}"),
             _ => throw new UsageException($"expected one {what}, got {Positional.Count} arguments"),
         };
+    }
+
+    /// <summary>For a command that takes only options.</summary>
+    public void NoPositional(string command)
+    {
+        if (Positional.Count > 0)
+        {
+            throw new UsageException($"{command} takes no arguments besides its options, got '{Positional[0]}'");
+        }
     }
 }

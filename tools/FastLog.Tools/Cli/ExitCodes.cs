@@ -1,6 +1,6 @@
 namespace FastLog.Tools.Cli;
 
-/// <summary>What the process returns, so scripts can tell a bad command line from a bad log.</summary>
+/// <summary>What the process returns, so scripts can tell a bad command line from a bad log or a refused group command.</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;
@@ -10,4 +10,13 @@ internal static class ExitCodes
 
     /// <summary>verify found a problem, or its path does not exist.</summary>
     public const int VerificationFailed = 2;
+
+    /// <summary>
+    /// A group command that cannot be done: the group or topic does not exist, reset-offsets met a group that still
+    /// has members, or the broker refused the new offsets. Same code as a failed verify: the command ran, the answer is no.
+    /// </summary>
+    public const int Refused = 2;
+
+    /// <summary>No answer from the broker within the timeout, or an error it returned for the whole request.</summary>
+    public const int BrokerUnavailable = 3;
 }

@@ -13,8 +13,14 @@ internal static class Usage
                 Check every batch and index entry, read-only. Exit 0 when clean, 2 on the first problem.
           log sample <dir> [options]
                 Write a sample data dir (topic "sample") and close it cleanly.
+          group list [--state]
+                The broker's consumer groups, one per line.
+          group describe <group>
+                Committed offset, log end offset, lag and owning member of each partition, like kafka-consumer-groups.
+          group reset-offsets <group> --topic T[:P,...] --to-earliest|--to-latest|--to-offset N|--to-datetime T [--execute]
+                Print new committed offsets for a group without members; commit them with --execute.
 
-        Run 'fastlog log --help' for the options of each command.
+        Run 'fastlog log --help' or 'fastlog group --help' for the options of each command.
         """;
 
     public const string Log = """
@@ -38,5 +44,35 @@ internal static class Usage
                 no compression, 32768-byte segments (so the sample has rolled segments).
 
         Exit codes: 0 success, 1 usage error or corrupt batch in dump, 2 verification failed.
+        """;
+
+    public const string Group = """
+        Usage: fastlog group <list|describe|reset-offsets> [arguments] [--bootstrap-server host:port] [--timeout-ms N]
+
+          Every group command talks to a broker over the Kafka protocol:
+                --bootstrap-server host:port    the broker (default 127.0.0.1:9092)
+                --timeout-ms N                  how long each request waits for it (default 10000)
+
+          fastlog group list [--state]
+                One group id per line, sorted; with --state a GROUP STATE table.
+
+          fastlog group describe <group>
+                The group's state, then one line per partition it owns or has committed:
+                GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
+                CURRENT-OFFSET and LAG are "-" where nothing is committed; the member columns are "-" for a
+                partition no member owns. LOG-END-OFFSET is the high watermark.
+
+          fastlog group reset-offsets <group> --topic T[:P,...] <target> [--execute]
+                --topic T               every partition of T; T:0,2 only partitions 0 and 2
+                --to-earliest           the log start offset
+                --to-latest             the log end offset
+                --to-offset N           N, moved into [log start, log end] with a warning if outside
+                --to-datetime T         the first record at or after T (ISO-8601, like 2024-05-01T12:00:00Z; no zone
+                                        means UTC), or the log end where every record is older
+                --execute               commit the new offsets; without it nothing changes (a dry run)
+                Prints GROUP TOPIC PARTITION NEW-OFFSET. Refused while the group has members (state not Empty).
+
+        Exit codes: 0 success, 1 usage error, 2 unknown group or topic, group with members or offsets refused,
+        3 broker unreachable or failing.
         """;
 }

@@ -2,7 +2,7 @@ using FastLog.Tools.Cli;
 
 namespace FastLog.Tools.Commands;
 
-/// <summary>Entry point of the command line: "fastlog log ..." and the help texts.</summary>
+/// <summary>Entry point of the command line: "fastlog log ...", "fastlog group ..." and the help texts.</summary>
 internal static class RootCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -22,6 +22,7 @@ internal static class RootCommand
             return args[0] switch
             {
                 "log" => LogCommand.Run(args.Skip(1).ToList(), output, error),
+                "group" => GroupCommand.Run(args.Skip(1).ToList(), output, error),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -30,7 +31,12 @@ internal static class RootCommand
             output.Flush();
             error.WriteLine($"error: {e.Message}");
             error.WriteLine();
-            error.WriteLine(args[0] == "log" ? Usage.Log : Usage.Root);
+            error.WriteLine(args[0] switch
+            {
+                "log" => Usage.Log,
+                "group" => Usage.Group,
+                _ => Usage.Root,
+            });
             return ExitCodes.Usage;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
