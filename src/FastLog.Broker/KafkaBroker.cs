@@ -5,6 +5,7 @@ using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Requests;
+using FastLog.Broker.Retention;
 using FastLog.Broker.Topics;
 using FastLog.Storage;
 
@@ -22,14 +23,17 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly Task _groupsLoading;
     private bool _stopped;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading)
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention)
     {
         Services = services;
         _logs = logs;
         _server = server;
         _groups = groups;
         _groupsLoading = groupsLoading;
+        Retention = retention;
     }
+
+    public RetentionService Retention { get; }
 
     public BrokerServices Services { get; }
 
@@ -70,7 +74,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading);
+            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log));
         }
         catch
         {
@@ -87,6 +91,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         }
         _stopped = true;
         await _server.DisposeAsync().ConfigureAwait(false);
+        await Retention.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _groupsLoading.ConfigureAwait(false);
         _logs.Close();
@@ -120,12 +125,18 @@ public sealed class KafkaBroker : IAsyncDisposable
         new ListGroupsHandler(groups),
         new DescribeGroupsHandler(groups),
         new DeleteGroupsHandler(groups),
+        new InitProducerIdHandler(services),
     ];
 
     private static LogConfig LogConfigFor(BrokerConfig config, IMetadataStore metadata, TopicPartition partition)
     {
         var overrides = metadata.GetTopic(partition.Topic)?.Configs ?? new Dictionary<string, string>();
-        return TopicConfigResolver.Resolve(config, overrides).ToLogConfig();
+        var topicConfig = TopicConfigResolver.Resolve(config, overrides);
+        return topicConfig.ToLogConfig() with
+        {
+            ProducerIdExpirationMs = config.ProducerIdExpirationMs,
+            FileDeleteDelayMs = long.Parse(topicConfig["file.delete.delay.ms"].Value!, System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     private static IPAddress ResolveBindAddress(string host)

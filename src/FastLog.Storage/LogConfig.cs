@@ -34,8 +34,14 @@ public sealed record LogConfig
 
     public SegmentPreallocation Preallocation { get; init; } = SegmentPreallocation.ZeroAhead;
 
+    /// <summary>file.delete.delay.ms: how long a segment removed by retention stays readable as "*.deleted".</summary>
+    public long FileDeleteDelayMs { get; init; } = 60_000;
+
     /// <summary>How far ahead of the appends ZeroAhead writes zeros; each chunk costs one write and one fdatasync.</summary>
     public int ZeroAheadBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>producer.id.expiration.ms: a producer idle this long is forgotten by the partition.</summary>
+    public long ProducerIdExpirationMs { get; init; } = 24L * 60 * 60 * 1000;
 
     public void Validate()
     {
@@ -54,6 +60,10 @@ public sealed record LogConfig
         if (MaxIndexBytes < Index.TimeIndex.EntryBytes)
         {
             throw new ArgumentException($"segment.index.bytes must be at least {Index.TimeIndex.EntryBytes}, got {MaxIndexBytes}");
+        }
+        if (ProducerIdExpirationMs < 1)
+        {
+            throw new ArgumentException($"producer.id.expiration.ms must be at least 1, got {ProducerIdExpirationMs}");
         }
         if (ZeroAheadBytes < 4096)
         {

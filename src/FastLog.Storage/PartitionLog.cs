@@ -1,5 +1,6 @@
 using FastLog.Protocol.Records;
 using FastLog.Storage.Files;
+using FastLog.Storage.Producers;
 using FastLog.Storage.Segments;
 
 namespace FastLog.Storage;
@@ -7,13 +8,15 @@ namespace FastLog.Storage;
 /// <summary>
 /// The log of one partition: an ordered list of segments, the last one active. One writer at a time appends,
 /// truncates or deletes (callers serialise writes; the append pipeline gives each partition one writer);
-/// readers run concurrently against an immutable snapshot of the segment list.
+/// readers run concurrently against an immutable snapshot of the segment list. The state of idempotent
+/// producers is checked and updated under the same write lock as the append it decides.
 /// </summary>
 public sealed class PartitionLog
 {
     private readonly FileCache _cache;
     private readonly TimeProvider _time;
     private readonly Lock _writeLock = new();
+    private readonly ProducerStateManager _producers;
     private LogSegment[] _segments;
     private long _logStartOffset;
     private long _recoveryPoint;
@@ -29,6 +32,7 @@ public sealed class PartitionLog
         _segments = segments;
         _logStartOffset = logStartOffset;
         _recoveryPoint = recoveryPoint;
+        _producers = new ProducerStateManager(directory, config.ProducerIdExpirationMs);
     }
 
     public TopicPartition Partition { get; }
@@ -65,6 +69,9 @@ public sealed class PartitionLog
 
     public long SizeInBytes => Segments.Sum(s => (long)s.Size);
 
+    /// <summary>The producer state of this partition; read it only while no append runs (tests, tools).</summary>
+    public ProducerStateManager ProducerState => _producers;
+
     /// <summary>Creates an empty log in a new folder.</summary>
     public static PartitionLog Create(TopicPartition partition, string dataDir, LogConfig config, FileCache cache, TimeProvider? time = null)
     {
@@ -93,7 +100,9 @@ public sealed class PartitionLog
         if (baseOffsets.Count == 0)
         {
             var fresh = LogSegment.Create(directory, options.LogStartOffset, config, cache);
-            return new PartitionLog(partition, directory, config, cache, time, [fresh], options.LogStartOffset, options.LogStartOffset);
+            var empty = new PartitionLog(partition, directory, config, cache, time, [fresh], options.LogStartOffset, options.LogStartOffset);
+            empty._producers.Rebuild(empty._segments, options.LogStartOffset, empty.NowMs, options.Log);
+            return empty;
         }
 
         var segments = baseOffsets.Select(b => LogSegment.Open(directory, b, config, cache)).ToList();
@@ -150,21 +159,30 @@ public sealed class PartitionLog
             log._recoveryPoint = logEnd;
         }
         log._highWatermark = Math.Clamp(options.HighWatermark, logStart, logEnd);
+        log._producers.Rebuild(log._segments, logEnd, log.NowMs, options.Log);
         return log;
     }
 
     /// <summary>
     /// Appends one validated batch: assigns its offsets (rewriting baseOffset and partitionLeaderEpoch, which
     /// the CRC does not cover) and returns its base offset. Rolls first when the active segment is full or old.
+    /// A batch with a producer id is checked against that producer's state first, atomically with the append
+    /// (two connections may race with the same retry): a retry of a recent batch is answered with the
+    /// original's offset without being written, and a fenced epoch or a sequence gap is refused.
     /// </summary>
-    public long Append(Span<byte> batch, int leaderEpoch = -1)
+    public AppendResult TryAppend(Span<byte> batch, int leaderEpoch = -1)
     {
         lock (_writeLock)
         {
             var header = RecordBatchHeader.Read(batch);
+            var idempotent = header.ProducerId >= 0 && !header.IsControl;
+            if (idempotent && _producers.Check(header) is { } answer)
+            {
+                return answer;
+            }
             var baseOffset = LogEndOffset;
             var lastOffset = baseOffset + header.LastOffsetDelta;
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = NowMs;
             var active = ActiveSegment;
             if (active.IsFullFor(batch.Length, lastOffset, now))
             {
@@ -173,8 +191,24 @@ public sealed class PartitionLog
             RecordBatchHeader.AssignOffsets(batch, baseOffset, leaderEpoch);
             var maxTimestamp = header.IsLogAppendTime ? header.MaxTimestamp : Math.Max(header.MaxTimestamp, header.BaseTimestamp);
             active.Append(batch, baseOffset, lastOffset, maxTimestamp, now);
-            return baseOffset;
+            if (idempotent)
+            {
+                _producers.Update(header, baseOffset, header.IsLogAppendTime ? header.MaxTimestamp : now);
+            }
+            return AppendResult.Appended(baseOffset);
         }
+    }
+
+    /// <summary>
+    /// <see cref="TryAppend"/> for callers that expect every batch to be written: returns the base offset (a
+    /// duplicate's original one) and throws when the producer state refuses the batch.
+    /// </summary>
+    public long Append(Span<byte> batch, int leaderEpoch = -1)
+    {
+        var result = TryAppend(batch, leaderEpoch);
+        return result.IsSuccess
+            ? result.BaseOffset
+            : throw new InvalidOperationException($"{Partition}: batch of producer {RecordBatchHeader.Read(batch).ProducerId} refused: {result.Status}");
     }
 
     /// <summary>
@@ -280,6 +314,9 @@ public sealed class PartitionLog
             Volatile.Write(ref _recoveryPoint, Math.Min(_recoveryPoint, LogEndOffset));
             Volatile.Write(ref _highWatermark, Math.Min(_highWatermark, LogEndOffset));
             Volatile.Write(ref _logStartOffset, Math.Min(_logStartOffset, LogEndOffset));
+            // As Kafka does: the state above the cut is unknown, so it is rebuilt from the newest snapshot at
+            // or below the new log end (those above it are deleted) and the log after that snapshot.
+            _producers.Rebuild(_segments, LogEndOffset, NowMs, log: null);
         }
     }
 
@@ -304,13 +341,15 @@ public sealed class PartitionLog
             var deleted = 0;
             while (segments.Count > 1 && segments[1].BaseOffset <= newLogStartOffset)
             {
-                segments[0].Delete();
+                segments[0].DeleteAfter(TimeSpan.FromMilliseconds(Config.FileDeleteDelayMs));
                 segments.RemoveAt(0);
                 deleted++;
             }
             if (deleted > 0)
             {
                 Volatile.Write(ref _segments, [.. segments]);
+                // Producer state is kept (Kafka does too): a producer whose batches were deleted may still retry.
+                _producers.OnSegmentsDeleted(segments[0].BaseOffset, LogEndOffset, NowMs);
             }
             return deleted;
         }
@@ -331,6 +370,7 @@ public sealed class PartitionLog
         lock (_writeLock)
         {
             ActiveSegment.Trim();
+            _producers.TakeSnapshot(LogEndOffset, NowMs, durable: true);
             Flush(includeActiveIndexes: true);
         }
     }
@@ -344,6 +384,8 @@ public sealed class PartitionLog
         lock (_writeLock)
         {
             ActiveSegment.Trim();
+            // Not synced here: the file-system-wide sync that completes the shutdown covers it.
+            _producers.TakeSnapshot(LogEndOffset, NowMs, durable: false);
         }
     }
 
@@ -374,8 +416,12 @@ public sealed class PartitionLog
         var created = LogSegment.Create(Directory, nextOffset, Config, _cache);
         Volatile.Write(ref _segments, [.. _segments, created]);
         InterlockedMax(ref _recoveryPoint, nextOffset);
+        // A snapshot per roll bounds what a crash makes recovery replay to the active segment.
+        _producers.TakeSnapshot(nextOffset, NowMs, durable: true);
         return created;
     }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static int SegmentHolding(IReadOnlyList<LogSegment> segments, long offset)
     {
@@ -398,6 +444,11 @@ public sealed class PartitionLog
 
     private static void RemoveOrphanIndexes(string directory, List<long> baseOffsets)
     {
+        // Segments retention renamed but did not get to remove before a stop.
+        foreach (var leftover in System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.DeletedSuffix))
+        {
+            File.Delete(leftover);
+        }
         var known = baseOffsets.ToHashSet();
         foreach (var file in System.IO.Directory.EnumerateFiles(directory))
         {

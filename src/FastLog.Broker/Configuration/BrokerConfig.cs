@@ -76,6 +76,12 @@ public sealed record BrokerConfig
     public int GroupMinSessionTimeoutMs { get; internal init; }
     public int GroupMaxSessionTimeoutMs { get; internal init; }
 
+    /// <summary>log.retention.check.interval.ms: how often retention looks at every log.</summary>
+    public long LogRetentionCheckIntervalMs { get; internal init; }
+
+    /// <summary>producer.id.expiration.ms: a partition forgets an idle idempotent producer after this long.</summary>
+    public int ProducerIdExpirationMs { get; internal init; }
+
     /// <summary>group.max.size: members one group may have.</summary>
     public int GroupMaxSize { get; internal init; }
 

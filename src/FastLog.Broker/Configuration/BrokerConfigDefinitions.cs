@@ -37,6 +37,8 @@ public static class BrokerConfigDefinitions
         new(B.GroupMinSessionTimeoutMs, ConfigType.Int, "6000", ConfigValidator.AtLeast(0)),
         new(B.GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", ConfigValidator.AtLeast(0)),
         new(B.GroupMaxSize, ConfigType.Int, "2147483647", ConfigValidator.AtLeast(1)),
+        new(B.LogRetentionCheckIntervalMs, ConfigType.Long, "300000", ConfigValidator.AtLeast(1)),
+        new(B.ProducerIdExpirationMs, ConfigType.Int, "86400000", ConfigValidator.AtLeast(1)),
         new(B.OffsetsRetentionMinutes, ConfigType.Int, "10080", ConfigValidator.AtLeast(1)),
         new(B.OffsetMetadataMaxBytes, ConfigType.Int, "4096", ConfigValidator.AtLeast(0)),
         new(B.TransactionMaxTimeoutMs, ConfigType.Int, "900000", ConfigValidator.AtLeast(1)),

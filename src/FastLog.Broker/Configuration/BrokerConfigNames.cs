@@ -41,6 +41,8 @@ public static class BrokerConfigNames
     public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
     public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
     public const string GroupMaxSize = "group.max.size";
+    public const string LogRetentionCheckIntervalMs = "log.retention.check.interval.ms";
+    public const string ProducerIdExpirationMs = "producer.id.expiration.ms";
     public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
     public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
     public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";

@@ -74,6 +74,8 @@ internal sealed class BrokerConfigParser
             GroupMinSessionTimeoutMs = groupMinSessionTimeoutMs,
             GroupMaxSessionTimeoutMs = groupMaxSessionTimeoutMs,
             GroupMaxSize = parser.Get<int>(B.GroupMaxSize),
+            LogRetentionCheckIntervalMs = parser.Get<long>(B.LogRetentionCheckIntervalMs),
+            ProducerIdExpirationMs = parser.Get<int>(B.ProducerIdExpirationMs),
             OffsetsRetentionMinutes = parser.Get<int>(B.OffsetsRetentionMinutes),
             OffsetMetadataMaxBytes = parser.Get<int>(B.OffsetMetadataMaxBytes),
             TransactionMaxTimeoutMs = parser.Get<int>(B.TransactionMaxTimeoutMs),

@@ -5,12 +5,16 @@ using FastLog.Broker.Partitions;
 using FastLog.Broker.Topics;
 using FastLog.Protocol.Messages;
 using FastLog.Protocol.Records;
+using FastLog.Storage;
 
 namespace FastLog.Broker.Requests;
 
 /// <summary>
 /// Produce: validates every batch in place (size, magic, CRC-32C, counts) without copying it, appends it to
 /// the partition's log, flushes, and answers with the base offset. acks=0 gets no response at all.
+/// Batches of idempotent producers are checked by the log as they are appended: a retry of a recent batch
+/// is answered with its original offset, a fenced epoch with INVALID_PRODUCER_EPOCH and a sequence gap with
+/// OUT_OF_ORDER_SEQUENCE_NUMBER.
 /// Versions 0-2 are announced (librdkafka up to 2.11 turns compression off unless Produce's minimum is 0)
 /// but refused when used, as Kafka 4 does: they cannot carry RecordBatch v2.
 /// </summary>
@@ -59,7 +63,7 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var logAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
-        var baseOffset = -1L;
+        var first = default(AppendResult?);
         var span = records.Span;
         for (var position = 0; position < span.Length;)
         {
@@ -69,14 +73,29 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
             {
                 StampLogAppendTime(batch, now);
             }
-            var offset = partition!.Log.Append(batch, Partition.LeaderEpoch);
-            baseOffset = baseOffset < 0 ? offset : baseOffset;
+            var appended = partition!.Log.TryAppend(batch, Partition.LeaderEpoch);
+            if (!appended.IsSuccess)
+            {
+                // Kafka allows one batch per partition from v3 on; with several, those before stay written.
+                result.ErrorCode = (short)(appended.Status == AppendStatus.InvalidProducerEpoch ? ErrorCode.InvalidProducerEpoch : ErrorCode.OutOfOrderSequenceNumber);
+                break;
+            }
+            first ??= appended;
             position += size;
         }
+        if (first is not { } answered)
+        {
+            return result;
+        }
+        // Also after a duplicate: its original may have been appended by a request still flushing.
         partition!.AdvanceHighWatermark(partition.Log.Flush());
 
-        result.BaseOffset = baseOffset;
-        result.LogAppendTimeMs = logAppendTime ? now : -1;
+        if (result.ErrorCode == (short)ErrorCode.None)
+        {
+            result.BaseOffset = answered.BaseOffset;
+            // A duplicate reports the original append's time, as Kafka does.
+            result.LogAppendTimeMs = logAppendTime ? (answered.Status == AppendStatus.Duplicate ? answered.Timestamp : now) : -1;
+        }
         result.LogStartOffset = partition.LogStartOffset;
         return result;
     }
@@ -125,6 +144,10 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         for (var position = 0; position < records.Length;)
         {
             var validation = RecordBatchValidator.Validate(records[position..], maxMessageBytes);
+            if (validation.IsValid && validation.Header.ProducerId >= 0 && validation.Header.BaseSequence < 0)
+            {
+                return ErrorCode.InvalidRecord; // Kafka: an idempotent batch without a sequence is malformed
+            }
             if (!validation.IsValid)
             {
                 return validation.Error switch

@@ -458,6 +458,41 @@ public sealed class LogSegment
         File.Delete(TimeIndex.Mapped.Path);
     }
 
+    public const string DeletedSuffix = ".deleted";
+
+    /// <summary>
+    /// Retention's delete: the files are renamed to "*.deleted" at once (a restart removes leftovers) and removed
+    /// after <paramref name="delay"/> (file.delete.delay.ms), so a fetch still sending from this segment is never
+    /// cut off mid-send.
+    /// </summary>
+    public void DeleteAfter(TimeSpan delay)
+    {
+        var files = new[] { LogFile, OffsetIndex.Mapped, TimeIndex.Mapped };
+        foreach (var file in files)
+        {
+            _cache.Invalidate(file);
+            if (File.Exists(file.Path))
+            {
+                file.MoveTo(file.Path + DeletedSuffix);
+            }
+        }
+        var paths = files.Select(f => f.Path).ToArray();
+        _ = Task.Delay(delay).ContinueWith(_ =>
+        {
+            foreach (var path in paths)
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (IOException)
+                {
+                    // The partition folder went away first (topic deleted): nothing left to remove.
+                }
+            }
+        }, TaskScheduler.Default);
+    }
+
     private static bool IsZeroHeader(FileLease lease, int position) =>
         BinaryPrimitives.ReadInt64LittleEndian(lease.Bytes(position, 8)) == 0
         && BinaryPrimitives.ReadInt32LittleEndian(lease.Bytes(position + 8, 4)) == 0;

@@ -123,7 +123,8 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         Assert.Equal([new Endpoint("PLAINTEXT", "localhost", 9092), new Endpoint("CONTROLLER", "localhost", 9093)], config.AdvertisedListeners);
         Assert.Equal(["/tmp/kraft-combined-logs"], config.LogDirs);
         Assert.Contains("process.roles", config.UnknownKeys);
-        Assert.Contains("log.retention.check.interval.ms", config.UnknownKeys);
+        Assert.DoesNotContain("log.retention.check.interval.ms", config.UnknownKeys);
+        Assert.Equal(300_000, config.LogRetentionCheckIntervalMs);
         Assert.DoesNotContain("log.retention.hours", config.UnknownKeys);
         Assert.Equal(ConfigSource.StaticBrokerConfig, config.FindEntry("log.retention.hours")!.Source);
     }
