@@ -44,7 +44,8 @@ public sealed class OffsetsTopic(IMetadataStore metadata, ReplicaManager replica
         {
             hash = unchecked((31 * hash) + c);
         }
-        return (hash & 0x7fffffff) % partitionCount;
+        // Kafka's Utils.abs maps int.MinValue to 0 (Math.Abs would overflow), not a bit mask.
+        return (hash == int.MinValue ? 0 : Math.Abs(hash)) % partitionCount;
     }
 
     public void WriteOffsets(string groupId, IReadOnlyList<(string Topic, int Partition, CommittedOffset? Offset)> offsets)
