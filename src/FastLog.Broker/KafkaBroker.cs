@@ -4,6 +4,7 @@ using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Pipeline;
 using FastLog.Broker.Requests;
 using FastLog.Broker.Retention;
 using FastLog.Broker.Topics;
@@ -21,10 +22,15 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly KafkaServer _server;
     private readonly GroupCoordinator _groups;
     private readonly Task _groupsLoading;
+    private readonly AppendPipelines _pipelines;
     private bool _stopped;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention)
+    /// <summary>Slots per device ring; a full ring makes producers wait (backpressure).</summary>
+    private const int RingSize = 1024;
+
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines)
     {
+        _pipelines = pipelines;
         Services = services;
         _logs = logs;
         _server = server;
@@ -52,7 +58,8 @@ public sealed class KafkaBroker : IAsyncDisposable
         });
         try
         {
-            var replicas = new ReplicaManager(logs);
+            var pipelines = new AppendPipelines(config.LogDirs, RingSize, () => new PhasedBackoffWaitStrategy(TimeSpan.FromMilliseconds(1)));
+            var replicas = new ReplicaManager(logs, pipelines);
             var topics = metadata.Topics;
             replicas.RemoveOrphans(topics);
             foreach (var topic in topics)
@@ -74,7 +81,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log));
+            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines);
         }
         catch
         {
@@ -91,6 +98,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         }
         _stopped = true;
         await _server.DisposeAsync().ConfigureAwait(false);
+        _pipelines.Dispose();
         await Retention.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _groupsLoading.ConfigureAwait(false);

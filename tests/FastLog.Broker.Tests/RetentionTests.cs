@@ -133,7 +133,7 @@ public sealed class RetentionTests : IDisposable
         var read = Clients.ReadPartition(consumer, topic, 0, new Offset(0)); // offset 0 is gone: reset to earliest
 
         Assert.InRange(low, 1, 40); // old data went, but never the current records
-        Assert.Equal(low, read[0].Offset.Value);
+        Assert.True(read[0].Offset.Value >= low, $"the reset went to {read[0].Offset.Value}, below the log start {low}");
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"new{i}"), read.Where(r => r.Message.Value.StartsWith("new", StringComparison.Ordinal)).Select(r => r.Message.Value));
         Assert.Contains("segment(s) deleted", broker.Output, StringComparison.Ordinal);
     }

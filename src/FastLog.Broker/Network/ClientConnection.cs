@@ -8,10 +8,11 @@ using FastLog.Protocol.Messages;
 namespace FastLog.Broker.Network;
 
 /// <summary>
-/// One client connection. A read loop frames requests and queues them (bounded: a client that pipelines too
-/// far ahead is simply not read from); a process loop handles them one at a time and sends each response
-/// before taking the next, so responses go out in request order and a connection's produce requests are
-/// appended in the order they were sent, as Kafka guarantees.
+/// One client connection. A read loop frames each request and starts processing it at once; a send loop
+/// answers them strictly in request order, as the protocol requires. At most connections' in-flight limit
+/// requests run at a time (a client that pipelines further is simply not read from). Produce requests publish
+/// into the device rings in the synchronous part of their processing, so one connection's appends keep the
+/// order in which they were sent, as Kafka guarantees.
 /// </summary>
 public sealed class ClientConnection : IDisposable
 {
@@ -23,7 +24,7 @@ public sealed class ClientConnection : IDisposable
     private readonly ConnectionLimits _limits;
     private readonly string _listenerName;
     private readonly Action<string> _log;
-    private readonly Channel<(byte[] Buffer, int Length)> _requests;
+    private readonly Channel<InFlight> _inFlight;
     private readonly CancellationTokenSource _closing = new();
     private long _lastActivityMs;
     private int _busy;
@@ -36,14 +37,14 @@ public sealed class ClientConnection : IDisposable
         _limits = limits;
         _listenerName = listenerName;
         _log = log;
-        _requests = Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(limits.MaxInFlightRequests) { SingleReader = true, SingleWriter = true });
+        _inFlight = Channel.CreateBounded<InFlight>(new BoundedChannelOptions(limits.MaxInFlightRequests) { SingleReader = true, SingleWriter = true });
         RemoteEndPoint = socket.RemoteEndPoint;
         Touch();
     }
 
     public EndPoint? RemoteEndPoint { get; }
 
-    /// <summary>Idle: no request being handled and none received for connections.max.idle.ms.</summary>
+    /// <summary>Idle: no request in flight and none received for connections.max.idle.ms.</summary>
     public bool IsIdle(long nowMs) =>
         _limits.MaxIdleMs >= 0 && Volatile.Read(ref _busy) == 0 && nowMs - Volatile.Read(ref _lastActivityMs) > _limits.MaxIdleMs;
 
@@ -51,11 +52,13 @@ public sealed class ClientConnection : IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
         var reading = ReadLoopAsync(linked.Token);
-        var processing = ProcessLoopAsync(linked.Token);
-        await Task.WhenAll(reading, processing).ConfigureAwait(false);
+        var sending = SendLoopAsync(linked.Token);
+        await Task.WhenAll(reading, sending).ConfigureAwait(false);
         _socket.Dispose();
-        while (_requests.Reader.TryRead(out var leftover))
+        while (_inFlight.Reader.TryRead(out var leftover))
         {
+            // Requests still running own their buffers until they finish (the writer may be reading them).
+            await leftover.Processing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(leftover.Buffer);
         }
     }
@@ -108,7 +111,11 @@ public sealed class ClientConnection : IDisposable
                     break;
                 }
                 Touch();
-                await _requests.Writer.WriteAsync((buffer, size), cancellation).ConfigureAwait(false);
+                // Processing starts now, before earlier responses are sent: its synchronous part (for produce,
+                // the publish into the device ring) runs in request order, and responses still go out in order.
+                Interlocked.Increment(ref _busy);
+                var processing = _processor.ProcessAsync(buffer.AsMemory(0, size), RemoteEndPoint, _listenerName, cancellation).AsTask();
+                await _inFlight.Writer.WriteAsync(new InFlight(buffer, processing), cancellation).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -122,29 +129,29 @@ public sealed class ClientConnection : IDisposable
         }
         finally
         {
-            _requests.Writer.TryComplete();
+            _inFlight.Writer.TryComplete();
         }
     }
 
-    private async Task ProcessLoopAsync(CancellationToken cancellation)
+    private async Task SendLoopAsync(CancellationToken cancellation)
     {
         var writer = new ProtocolWriter(4096);
         try
         {
-            await foreach (var (buffer, length) in _requests.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+            await foreach (var request in _inFlight.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
             {
-                Interlocked.Exchange(ref _busy, 1);
                 try
                 {
-                    if (!await HandleOneAsync(buffer.AsMemory(0, length), writer, cancellation).ConfigureAwait(false))
+                    if (!await AnswerAsync(request.Processing, writer, cancellation).ConfigureAwait(false))
                     {
                         break;
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    Interlocked.Exchange(ref _busy, 0);
+                    await request.Processing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(request.Buffer);
+                    Interlocked.Decrement(ref _busy);
                     Touch();
                 }
             }
@@ -159,14 +166,14 @@ public sealed class ClientConnection : IDisposable
         }
     }
 
-    private async Task<bool> HandleOneAsync(ReadOnlyMemory<byte> frame, ProtocolWriter writer, CancellationToken cancellation)
+    private async Task<bool> AnswerAsync(Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> processing, ProtocolWriter writer, CancellationToken cancellation)
     {
         RequestHeader header;
         Response response;
         bool flexibleHeader;
         try
         {
-            (header, response, flexibleHeader) = await _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).ConfigureAwait(false);
+            (header, response, flexibleHeader) = await processing.ConfigureAwait(false);
         }
         catch (ProtocolException e)
         {
@@ -256,4 +263,7 @@ public sealed class ClientConnection : IDisposable
         _closing.Dispose();
         _socket.Dispose();
     }
+
+    /// <summary>A request being processed, with the pooled buffer its bytes (and its batches) live in.</summary>
+    private readonly record struct InFlight(byte[] Buffer, Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> Processing);
 }

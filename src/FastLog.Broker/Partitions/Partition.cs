@@ -26,6 +26,9 @@ public sealed class Partition
     public TopicPartition Id { get; }
     public PartitionLog Log { get; }
 
+    /// <summary>The append pipeline of the device the partition lives on; null for logs appended to directly.</summary>
+    public Pipeline.AppendPipeline? Pipeline { get; init; }
+
     public long HighWatermark => Log.HighWatermark;
     public long LogStartOffset => Log.LogStartOffset;
     public long LogEndOffset => Log.LogEndOffset;

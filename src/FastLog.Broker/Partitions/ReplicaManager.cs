@@ -8,7 +8,7 @@ namespace FastLog.Broker.Partitions;
 /// The partitions this broker hosts, kept in step with the metadata: a topic's partitions get logs when it is
 /// created or grows, and lose them when it is deleted.
 /// </summary>
-public sealed class ReplicaManager(LogManager logs)
+public sealed class ReplicaManager(LogManager logs, Pipeline.AppendPipelines? pipelines = null)
 {
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
 
@@ -24,7 +24,11 @@ public sealed class ReplicaManager(LogManager logs)
         for (var p = 0; p < topic.PartitionCount; p++)
         {
             var id = new TopicPartition(topic.Name, p);
-            _partitions.GetOrAdd(id, key => new Partition(key, Logs.GetOrCreate(key)));
+            _partitions.GetOrAdd(id, key =>
+            {
+                var log = Logs.GetOrCreate(key);
+                return new Partition(key, log) { Pipeline = pipelines?.For(log.Directory) };
+            });
         }
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Network;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Pipeline;
 using FastLog.Broker.Topics;
 using FastLog.Protocol.Messages;
 using FastLog.Protocol.Records;
@@ -27,77 +28,84 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
 
     protected override ValueTask<Response> HandleAsync(RequestContext context, ProduceRequest request, CancellationToken cancellation)
     {
+        // Everything up to the publish into the rings runs before the first await: the connection starts its
+        // next request only after this returns, so the appends of one connection keep their request order.
         var version = Version(context);
         var response = new ProduceResponse();
+        var waiting = new List<(ProduceResponse.PartitionProduceResponse Result, AppendCompletion Completion, bool LogAppendTime, long NowMs)>();
         foreach (var topic in request.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
             response.Responses.Add(topicResponse);
             foreach (var partition in topic.PartitionData)
             {
-                topicResponse.PartitionResponses.Add(ProducePartition(version, request, topic.Name, partition));
+                var result = new ProduceResponse.PartitionProduceResponse { Index = partition.Index, BaseOffset = -1 };
+                topicResponse.PartitionResponses.Add(result);
+                if (Submit(version, request, topic.Name, partition, result) is { } submitted)
+                {
+                    waiting.Add((result, submitted.Completion, submitted.LogAppendTime, submitted.NowMs));
+                }
             }
         }
-        return ValueTask.FromResult(request.Acks == 0 ? Response.None : Response.Of(response));
+        if (waiting.Count == 0)
+        {
+            return ValueTask.FromResult(request.Acks == 0 ? Response.None : Response.Of(response));
+        }
+        // acks=0 gets no answer (as in Kafka), but still waits: the batches live in the request buffer, which
+        // goes back to the pool only once the writer is done with it.
+        return AwaitAppendsAsync(response, waiting, answer: request.Acks != 0);
     }
 
-    private ProduceResponse.PartitionProduceResponse ProducePartition(short version, ProduceRequest request, string topicName, ProduceRequest.PartitionProduceData data)
+    private static async ValueTask<Response> AwaitAppendsAsync(ProduceResponse response, List<(ProduceResponse.PartitionProduceResponse Result, AppendCompletion Completion, bool LogAppendTime, long NowMs)> waiting, bool answer)
     {
-        var result = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1 };
+        foreach (var (result, completion, logAppendTime, now) in waiting)
+        {
+            var outcome = await completion.Task.ConfigureAwait(false);
+            result.ErrorCode = (short)outcome.Error;
+            result.LogStartOffset = outcome.LogStartOffset;
+            if (outcome.Error == ErrorCode.None && outcome.First is { } first)
+            {
+                result.BaseOffset = first.BaseOffset;
+                // A duplicate reports the original append's time, as Kafka does.
+                result.LogAppendTimeMs = logAppendTime ? (first.Status == AppendStatus.Duplicate ? first.Timestamp : now) : -1;
+            }
+        }
+        return answer ? Response.Of(response) : Response.None;
+    }
+
+    /// <summary>Validates one partition's batches and publishes them to its device's ring; null when refused.</summary>
+    private (AppendCompletion Completion, bool LogAppendTime, long NowMs)? Submit(short version, ProduceRequest request, string topicName, ProduceRequest.PartitionProduceData data, ProduceResponse.PartitionProduceResponse result)
+    {
         var error = Refusal(version, request, topicName, data, out var partition, out var config);
         if (error != ErrorCode.None)
         {
             result.ErrorCode = (short)error;
-            return result;
+            return null;
         }
 
         // The request buffer is ours until the response is sent: offsets and, for LogAppendTime topics, the
-        // timestamps are stamped into the batches in place before they are written.
+        // timestamps are stamped into the batches in place when they are written.
         var records = MemoryMarshal.AsMemory(data.Records!.Value.Memory);
         var validation = ValidateBatches(records.Span, config!.MaxMessageBytes);
         if (validation != ErrorCode.None)
         {
             result.ErrorCode = (short)validation;
-            return result;
+            return null;
         }
 
+        var pipeline = partition!.Pipeline ?? throw new InvalidOperationException($"{partition.Id} has no append pipeline");
+        var completion = new AppendCompletion();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var logAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
-        var first = default(AppendResult?);
-        var span = records.Span;
-        for (var position = 0; position < span.Length;)
-        {
-            var size = RecordBatchHeader.ReadBatchLength(span[position..]) + RecordBatchLayout.LogOverhead;
-            var batch = span.Slice(position, size);
-            if (logAppendTime)
-            {
-                StampLogAppendTime(batch, now);
-            }
-            var appended = partition!.Log.TryAppend(batch, Partition.LeaderEpoch);
-            if (!appended.IsSuccess)
-            {
-                // Kafka allows one batch per partition from v3 on; with several, those before stay written.
-                result.ErrorCode = (short)(appended.Status == AppendStatus.InvalidProducerEpoch ? ErrorCode.InvalidProducerEpoch : ErrorCode.OutOfOrderSequenceNumber);
-                break;
-            }
-            first ??= appended;
-            position += size;
-        }
-        if (first is not { } answered)
-        {
-            return result;
-        }
-        // Also after a duplicate: its original may have been appended by a request still flushing.
-        partition!.AdvanceHighWatermark(partition.Log.Flush());
-
-        if (result.ErrorCode == (short)ErrorCode.None)
-        {
-            result.BaseOffset = answered.BaseOffset;
-            // A duplicate reports the original append's time, as Kafka does.
-            result.LogAppendTimeMs = logAppendTime ? (answered.Status == AppendStatus.Duplicate ? answered.Timestamp : now) : -1;
-        }
-        result.LogStartOffset = partition.LogStartOffset;
-        return result;
+        var sequence = pipeline.Claim();
+        var entry = pipeline.Ring[sequence];
+        entry.Partition = partition;
+        entry.Records = records;
+        entry.LogAppendTime = logAppendTime;
+        entry.NowMs = now;
+        entry.Completion = completion;
+        pipeline.Ring.Publish(sequence);
+        return (completion, logAppendTime, now);
     }
 
     private ErrorCode Refusal(short version, ProduceRequest request, string topicName, ProduceRequest.PartitionProduceData data, out Partition? partition, out EffectiveTopicConfig? config)
@@ -163,14 +171,5 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
             position += validation.Header.TotalSize;
         }
         return ErrorCode.None;
-    }
-
-    /// <summary>LogAppendTime: the broker's clock becomes the batch's max timestamp; attributes change, so does the CRC.</summary>
-    private static void StampLogAppendTime(Span<byte> batch, long now)
-    {
-        var attributes = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(batch[RecordBatchLayout.Attributes..]);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchLayout.Attributes..], (short)(attributes | RecordBatchAttributes.TimestampTypeLogAppendTime));
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchLayout.MaxTimestamp..], now);
-        RecordBatchBuilder.RewriteCrc(batch);
     }
 }

@@ -1,0 +1,50 @@
+namespace FastLog.Broker.Pipeline;
+
+/// <summary>
+/// One device's append pipeline: a ring that network threads publish into and one writer thread that drains
+/// it in passes. Partitions are placed on a device and stay there, so one partition's appends keep their order.
+/// </summary>
+public sealed class AppendPipeline : IDisposable
+{
+    private readonly BatchEventProcessor<AppendEntry, DeviceWriter> _processor;
+    private readonly Thread _writer;
+    private readonly CancellationTokenSource _stop = new();
+
+    public AppendPipeline(string device, int ringSize, IWaitStrategy waitStrategy)
+    {
+        Device = device;
+        Ring = new RingBuffer<AppendEntry>(ringSize, () => new AppendEntry(), waitStrategy);
+        _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter());
+        _writer = new Thread(() => _processor.Run(_stop.Token)) { IsBackground = true, Name = $"fastlog-writer {Path.GetFileName(device)}" };
+        _writer.Start();
+    }
+
+    public string Device { get; }
+    public RingBuffer<AppendEntry> Ring { get; }
+
+    /// <summary>Mean entries per writer pass: how much each flush is shared (a metric).</summary>
+    public double MeanBatchSize => _processor.Passes == 0 ? 0 : (double)_processor.EntriesProcessed / _processor.Passes;
+
+    /// <summary>
+    /// Claims a slot, waiting while the ring is full: the calling network loop stops reading meanwhile, which is
+    /// the backpressure a producer feels instead of the broker buffering without bound.
+    /// </summary>
+    public long Claim()
+    {
+        var spin = new SpinWait();
+        long sequence;
+        while (!Ring.TryNext(out sequence))
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        return sequence;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        Ring.WaitStrategy.SignalAllWhenBlocking();
+        _writer.Join();
+        _stop.Dispose();
+    }
+}

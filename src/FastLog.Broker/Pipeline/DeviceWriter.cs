@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using FastLog.Broker.Partitions;
+using FastLog.Protocol.Messages;
+using FastLog.Protocol.Records;
+using FastLog.Storage;
+
+namespace FastLog.Broker.Pipeline;
+
+/// <summary>
+/// The writer of one device's ring: appends every entry of a pass to its partition's log (offsets assigned,
+/// positioned writes), then flushes each partition the pass touched once, moves their high watermarks, and
+/// completes every waiting request of the pass. One fdatasync per partition per pass instead of one per
+/// request is the group commit.
+/// </summary>
+public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
+{
+    private readonly List<(AppendCompletion Completion, AppendOutcome Outcome)> _completions = [];
+    private readonly HashSet<Partition> _touched = [];
+
+    public void OnEvent(AppendEntry entry, long sequence, bool endOfBatch)
+    {
+        if (entry.Partition is { } partition)
+        {
+            _completions.Add((entry.Completion!, Append(partition, entry)));
+            _touched.Add(partition);
+        }
+        entry.Clear();
+        if (!endOfBatch)
+        {
+            return;
+        }
+        foreach (var touched in _touched)
+        {
+            touched.AdvanceHighWatermark(touched.Log.Flush());
+        }
+        foreach (var (completion, outcome) in _completions)
+        {
+            completion.TrySetResult(outcome);
+        }
+        _touched.Clear();
+        _completions.Clear();
+    }
+
+    private static AppendOutcome Append(Partition partition, AppendEntry entry)
+    {
+        AppendResult? first = null;
+        var span = entry.Records.Span;
+        for (var position = 0; position < span.Length;)
+        {
+            var size = RecordBatchHeader.ReadBatchLength(span[position..]) + RecordBatchLayout.LogOverhead;
+            var batch = span.Slice(position, size);
+            if (entry.LogAppendTime)
+            {
+                StampLogAppendTime(batch, entry.NowMs);
+            }
+            var appended = partition.Log.TryAppend(batch, Partition.LeaderEpoch);
+            if (!appended.IsSuccess)
+            {
+                // Kafka allows one batch per partition from v3 on; with several, those before stay written.
+                var error = appended.Status == AppendStatus.InvalidProducerEpoch ? ErrorCode.InvalidProducerEpoch : ErrorCode.OutOfOrderSequenceNumber;
+                return new AppendOutcome(first, error, partition.LogStartOffset);
+            }
+            first ??= appended;
+            position += size;
+        }
+        return new AppendOutcome(first, ErrorCode.None, partition.LogStartOffset);
+    }
+
+    /// <summary>LogAppendTime: the broker's clock becomes the batch's max timestamp; attributes change, so does the CRC.</summary>
+    private static void StampLogAppendTime(Span<byte> batch, long now)
+    {
+        var attributes = BinaryPrimitives.ReadInt16BigEndian(batch[RecordBatchLayout.Attributes..]);
+        BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchLayout.Attributes..], (short)(attributes | RecordBatchAttributes.TimestampTypeLogAppendTime));
+        BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchLayout.MaxTimestamp..], now);
+        RecordBatchBuilder.RewriteCrc(batch);
+    }
+}
