@@ -126,6 +126,44 @@ public sealed class RawProtocolTests
         Assert.Equal(batchSize, tiny.Records!.Value.Length); // one batch even above the limit, so consumers progress
     }
 
+    [Fact]
+    public async Task Describe_cluster_offset_for_leader_epoch_and_sasl_handshake_answer_as_kafka_does()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("misc");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1);
+        using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.SendAsync(Produce(topic, (0, Batch(4))), 7, 1);
+        await client.ReceiveAsync();
+
+        await client.SendAsync(new DescribeClusterRequest(), 0, 2);
+        var cluster = RawClient.Decode<DescribeClusterResponse>((await client.ReceiveAsync(flexibleHeader: true)).Body, 0);
+        await client.SendAsync(new OffsetForLeaderEpochRequest
+        {
+            Topics = [new OffsetForLeaderEpochRequest.OffsetForLeaderTopic
+            {
+                Topic = topic,
+                Partitions =
+                [
+                    new OffsetForLeaderEpochRequest.OffsetForLeaderPartition { Partition = 0, CurrentLeaderEpoch = 0, LeaderEpoch = 0 },
+                    new OffsetForLeaderEpochRequest.OffsetForLeaderPartition { Partition = 0, CurrentLeaderEpoch = 5, LeaderEpoch = 5 },
+                ],
+            }],
+        }, 3, 3);
+        var epochs = RawClient.Decode<OffsetForLeaderEpochResponse>((await client.ReceiveAsync()).Body, 3).Topics.Single().Partitions;
+        await client.SendAsync(new SaslHandshakeRequest { Mechanism = "PLAIN" }, 1, 4);
+        var sasl = RawClient.Decode<SaslHandshakeResponse>((await client.ReceiveAsync()).Body, 1);
+
+        Assert.Equal(0, cluster.ErrorCode);
+        Assert.Equal(1, cluster.ControllerId);
+        Assert.Equal(broker.Port, cluster.Brokers.Single().Port);
+        Assert.False(string.IsNullOrEmpty(cluster.ClusterId));
+        Assert.Equal((0, 4L), (epochs[0].LeaderEpoch, epochs[0].EndOffset)); // epoch 0 ends at the log end
+        Assert.Equal((short)ErrorCode.UnknownLeaderEpoch, epochs[1].ErrorCode); // a newer epoch than the leader's
+        Assert.Equal((short)ErrorCode.UnsupportedSaslMechanism, sasl.ErrorCode);
+        Assert.Empty(sasl.Mechanisms);
+    }
+
     private static byte[] Batch(int records) => RecordBatchBuilder.BuildDense(
         new RecordBatchOptions(),
         [.. Enumerable.Range(0, records).Select(i => Record.Create(null, new byte[20], 1_700_000_000_000 + i))]);
