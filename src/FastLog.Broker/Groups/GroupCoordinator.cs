@@ -8,18 +8,19 @@ namespace FastLog.Broker.Groups;
 /// The classic group coordinator (Kafka's GroupCoordinator): join and sync phases with generations, the
 /// leader's client-side assignment, static membership, heartbeats and session timeouts, committed offsets.
 /// One node coordinates every group; state is written to __consumer_offsets and reloaded at start, during
-/// which requests get COORDINATOR_LOAD_IN_PROGRESS. Deadlines (sessions, rebalances, the initial delay) are
-/// checked by one periodic sweep for all groups, not by a thread or timer per group or member.
+/// which requests get COORDINATOR_LOAD_IN_PROGRESS. Deadlines (sessions, rebalances, the initial delay,
+/// unused member ids) are tasks on a timer wheel, not a thread or OS timer per group or member; a member's
+/// session timer fires once per session period and re-arms itself while heartbeats keep coming.
 /// </summary>
 public sealed class GroupCoordinator : IAsyncDisposable
 {
-    private const long SweepIntervalMs = 100;
+    private const long RetentionCheckIntervalMs = 60_000;
 
     private readonly BrokerConfig _config;
     private readonly OffsetsTopic _offsetsTopic;
     private readonly Action<string> _log;
     private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
-    private readonly Timer _sweep;
+    private readonly Timers.TimerWheel _wheel;
     private volatile bool _loaded;
 
     public GroupCoordinator(BrokerConfig config, OffsetsTopic offsetsTopic, Action<string> log)
@@ -27,7 +28,8 @@ public sealed class GroupCoordinator : IAsyncDisposable
         _config = config;
         _offsetsTopic = offsetsTopic;
         _log = log;
-        _sweep = new Timer(_ => Sweep(), null, SweepIntervalMs, SweepIntervalMs);
+        _wheel = new Timers.TimerWheel(onError: e => log($"group timer failed: {e.Message}"));
+        _wheel.Schedule(Now + RetentionCheckIntervalMs, ExpireOffsets);
     }
 
     public bool IsLoaded => _loaded;
@@ -77,7 +79,68 @@ public sealed class GroupCoordinator : IAsyncDisposable
         _log($"group coordinator loaded {_groups.Count} group(s) from {OffsetsTopic.Name}");
     }
 
-    public async ValueTask DisposeAsync() => await _sweep.DisposeAsync().ConfigureAwait(false);
+    public ValueTask DisposeAsync()
+    {
+        _wheel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Checks the group at <paramref name="atMs"/>: deadlines of its current phase and member sessions.</summary>
+    private void ScheduleCheck(ConsumerGroup group, long atMs) =>
+        _wheel.Schedule(atMs, () =>
+        {
+            lock (group.Lock)
+            {
+                CheckDeadlines(group, Now);
+            }
+        });
+
+    /// <summary>Arms the member's session timer unless one is pending; it re-arms itself on each firing.</summary>
+    private void WatchSession(ConsumerGroup group, GroupMember member)
+    {
+        if (member.SessionTimer is { IsPending: true })
+        {
+            return;
+        }
+        member.SessionTimer = _wheel.Schedule(member.LastHeartbeatMs + member.SessionTimeoutMs, () =>
+        {
+            lock (group.Lock)
+            {
+                if (!group.Members.TryGetValue(member.MemberId, out var current) || current != member)
+                {
+                    return; // left or fenced: nothing to watch
+                }
+                if (member.PendingJoin is null && Now - member.LastHeartbeatMs >= member.SessionTimeoutMs)
+                {
+                    RemoveMember(group, member.MemberId, "session timeout expired");
+                    PrepareRebalance(group, "session timeout");
+                    TryCompleteJoin(group);
+                    return;
+                }
+                member.SessionTimer = null;
+                WatchSession(group, member);
+            }
+        });
+    }
+
+    private void ExpireOffsets()
+    {
+        var now = Now;
+        var retentionMs = (long)_config.OffsetsRetentionMinutes * 60_000;
+        foreach (var group in _groups.Values)
+        {
+            lock (group.Lock)
+            {
+                if (group.State == GroupState.Empty && group.Offsets.Count > 0 && now - group.EmptySinceMs > retentionMs)
+                {
+                    _offsetsTopic.WriteOffsets(group.GroupId, [.. group.Offsets.Keys.Select(k => (k.Topic, k.Partition, (CommittedOffset?)null))]);
+                    group.Offsets.Clear();
+                    _log($"group {group.GroupId}: committed offsets expired after offsets.retention.minutes");
+                }
+            }
+        }
+        _wheel.Schedule(now + RetentionCheckIntervalMs, ExpireOffsets);
+    }
 
     public Task<JoinOutcome> JoinAsync(JoinRequest request)
     {
@@ -345,6 +408,7 @@ public sealed class GroupCoordinator : IAsyncDisposable
             {
                 // KIP-394: the client must come back with this id, so a retried join cannot leave a ghost member.
                 group.PendingMemberIds[memberId] = Now + request.SessionTimeoutMs;
+                ScheduleCheck(group, Now + request.SessionTimeoutMs);
                 return Task.FromResult(JoinOutcome.Error((short)ErrorCode.MemberIdRequired, memberId));
             }
             if (request.GroupInstanceId is { } newInstance)
@@ -434,6 +498,7 @@ public sealed class GroupCoordinator : IAsyncDisposable
         if (group.State == GroupState.Stable && unchanged)
         {
             PersistGroup(group);
+            WatchSession(group, member);
             return Task.FromResult(Outcome(group, member));
         }
         member.PendingJoin = new TaskCompletionSource<JoinOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -466,6 +531,11 @@ public sealed class GroupCoordinator : IAsyncDisposable
         }
         group.State = GroupState.PreparingRebalance;
         group.RebalanceDeadlineMs = now + rebalanceTimeout;
+        if (group.InitialDelayUntilMs > now)
+        {
+            ScheduleCheck(group, group.InitialDelayUntilMs);
+        }
+        ScheduleCheck(group, group.RebalanceDeadlineMs);
         _log($"group {group.GroupId}: rebalancing (generation {group.GenerationId}): {reason}");
     }
 
@@ -508,11 +578,13 @@ public sealed class GroupCoordinator : IAsyncDisposable
         }
         group.State = GroupState.CompletingRebalance;
         group.RebalanceDeadlineMs = now + group.Members.Values.Max(m => m.RebalanceTimeoutMs);
+        ScheduleCheck(group, group.RebalanceDeadlineMs);
         foreach (var member in group.Members.Values)
         {
             member.LastHeartbeatMs = now;
             member.PendingJoin!.TrySetResult(Outcome(group, member));
             member.PendingJoin = null;
+            WatchSession(group, member);
         }
     }
 
@@ -557,6 +629,7 @@ public sealed class GroupCoordinator : IAsyncDisposable
         {
             group.StaticMembers.Remove(instanceId);
         }
+        member.SessionTimer?.Cancel();
         member.PendingJoin?.TrySetResult(JoinOutcome.Error((short)ErrorCode.UnknownMemberId, memberId));
         member.PendingSync?.TrySetResult(SyncOutcome.Error((short)ErrorCode.UnknownMemberId));
         _log($"group {group.GroupId}: member {memberId} removed: {reason}");
@@ -637,50 +710,15 @@ public sealed class GroupCoordinator : IAsyncDisposable
         return topics;
     }
 
-    private void Sweep()
-    {
-        if (!_loaded)
-        {
-            return;
-        }
-        var now = Now;
-        var retentionMs = (long)_config.OffsetsRetentionMinutes * 60_000;
-        foreach (var group in _groups.Values)
-        {
-            lock (group.Lock)
-            {
-                try
-                {
-                    SweepGroup(group, now, retentionMs);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException)
-                {
-                    _log($"group {group.GroupId}: timer work failed: {e.Message}");
-                }
-            }
-        }
-    }
-
-    private void SweepGroup(ConsumerGroup group, long now, long retentionMs)
+    /// <summary>What is due for a group now: unused member ids expire, and the current phase meets its deadline.</summary>
+    private void CheckDeadlines(ConsumerGroup group, long now)
     {
         foreach (var (pendingId, expiry) in group.PendingMemberIds.ToList())
         {
-            if (now > expiry)
+            if (now >= expiry)
             {
                 group.PendingMemberIds.Remove(pendingId);
             }
-        }
-        var expired = group.Members.Values
-            .Where(m => m.PendingJoin is null && now - m.LastHeartbeatMs > m.SessionTimeoutMs)
-            .Select(m => m.MemberId)
-            .ToList();
-        foreach (var memberId in expired)
-        {
-            RemoveMember(group, memberId, "session timeout expired");
-        }
-        if (expired.Count > 0)
-        {
-            PrepareRebalance(group, "session timeout");
         }
         switch (group.State)
         {
@@ -689,11 +727,6 @@ public sealed class GroupCoordinator : IAsyncDisposable
                 break;
             case GroupState.CompletingRebalance when now >= group.RebalanceDeadlineMs:
                 PrepareRebalance(group, "the leader did not send the assignment in time");
-                break;
-            case GroupState.Empty when group.Offsets.Count > 0 && now - group.EmptySinceMs > retentionMs:
-                _offsetsTopic.WriteOffsets(group.GroupId, [.. group.Offsets.Keys.Select(k => (k.Topic, k.Partition, (CommittedOffset?)null))]);
-                group.Offsets.Clear();
-                _log($"group {group.GroupId}: committed offsets expired after offsets.retention.minutes");
                 break;
         }
     }

@@ -20,6 +20,9 @@ public sealed class GroupMember
     public byte[] Assignment { get; set; } = [];
     public long LastHeartbeatMs { get; set; }
 
+    /// <summary>The wheel timer that checks this member's session; heartbeats only move LastHeartbeatMs.</summary>
+    public Timers.TimerTask? SessionTimer { get; set; }
+
     /// <summary>The JoinGroup waiting for the rebalance to complete, if any.</summary>
     public TaskCompletionSource<JoinOutcome>? PendingJoin { get; set; }
 
