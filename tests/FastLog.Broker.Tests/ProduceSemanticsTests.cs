@@ -133,6 +133,6 @@ public sealed class ProduceSemanticsTests
         var read = await client.GetStream().ReadAsync(buffer, deadline.Token); // returns 0 when the broker closes
 
         Assert.Equal(0, read);
-        Assert.Contains("connections.max.idle.ms", broker.Output, StringComparison.Ordinal);
+        Assert.True(await broker.WaitForOutputAsync("connections.max.idle.ms", TimeSpan.FromSeconds(30)), broker.Output);
     }
 }

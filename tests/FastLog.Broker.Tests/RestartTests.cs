@@ -23,7 +23,7 @@ public sealed class RestartTests
             }
         }
         Assert.Equal(0, await first.StopAsync());
-        Assert.Contains("stopped cleanly", first.Output, StringComparison.Ordinal);
+        Assert.True(await first.WaitForOutputAsync("stopped cleanly", TimeSpan.FromSeconds(30)), first.Output);
 
         await using var second = await BrokerProcess.StartAsync(first.DataDir);
         using var admin = Clients.Admin(second);

@@ -65,6 +65,24 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>
+    /// Whether the broker logs a line containing <paramref name="text"/> within <paramref name="timeout"/>:
+    /// its output is read asynchronously, so a line may arrive a moment after the event it reports.
+    /// </summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     /// <summary>SIGTERM, then waits for the process; returns its exit code (0 after a clean shutdown).</summary>
     public async Task<int> StopAsync()
     {
