@@ -21,7 +21,17 @@ public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
     {
         if (entry.Partition is { } partition)
         {
-            _completions.Add((entry.Completion!, Append(partition, entry)));
+            AppendOutcome outcome;
+            try
+            {
+                outcome = Append(partition, entry);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // A failed write must not stop the device's writer: the request gets KAFKA_STORAGE_ERROR.
+                outcome = new AppendOutcome(null, ErrorCode.KafkaStorageError, partition.LogStartOffset);
+            }
+            _completions.Add((entry.Completion!, outcome));
             _touched.Add(partition);
         }
         entry.Clear();
@@ -29,13 +39,21 @@ public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
         {
             return;
         }
+        var flushFailed = false;
         foreach (var touched in _touched)
         {
-            touched.AdvanceHighWatermark(touched.Log.Flush());
+            try
+            {
+                touched.AdvanceHighWatermark(touched.Log.Flush());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                flushFailed = true; // nothing of this pass may be acknowledged as durable
+            }
         }
         foreach (var (completion, outcome) in _completions)
         {
-            completion.TrySetResult(outcome);
+            completion.TrySetResult(flushFailed ? outcome with { Error = ErrorCode.KafkaStorageError, First = null } : outcome);
         }
         _touched.Clear();
         _completions.Clear();

@@ -102,7 +102,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
             socket.request.max.bytes=104857600
 
             ############################# Log Basics #############################
-            log.dirs=/tmp/kraft-combined-logs
+            log.dirs=/var/lib/kafka/kraft-combined-logs
             num.partitions=1
             num.recovery.threads.per.data.dir=1
             offsets.topic.replication.factor=1
@@ -121,7 +121,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
 
         Assert.Equal([new Endpoint("PLAINTEXT", "", 9092), new Endpoint("CONTROLLER", "", 9093)], config.Listeners);
         Assert.Equal([new Endpoint("PLAINTEXT", "localhost", 9092), new Endpoint("CONTROLLER", "localhost", 9093)], config.AdvertisedListeners);
-        Assert.Equal(["/tmp/kraft-combined-logs"], config.LogDirs);
+        Assert.Equal(["/var/lib/kafka/kraft-combined-logs"], config.LogDirs);
         Assert.Contains("process.roles", config.UnknownKeys);
         Assert.DoesNotContain("log.retention.check.interval.ms", config.UnknownKeys);
         Assert.Equal(300_000, config.LogRetentionCheckIntervalMs);
