@@ -125,7 +125,13 @@ public sealed class GroupCoordinator : IAsyncDisposable
 
     private void ExpireOffsets()
     {
-        var now = Now;
+        ExpireOffsets(Now);
+        _wheel.Schedule(Now + RetentionCheckIntervalMs, ExpireOffsets);
+    }
+
+    /// <summary>Drops the committed offsets of groups empty for longer than offsets.retention.minutes.</summary>
+    internal void ExpireOffsets(long now)
+    {
         var retentionMs = (long)_config.OffsetsRetentionMinutes * 60_000;
         foreach (var group in _groups.Values)
         {
@@ -139,7 +145,6 @@ public sealed class GroupCoordinator : IAsyncDisposable
                 }
             }
         }
-        _wheel.Schedule(now + RetentionCheckIntervalMs, ExpireOffsets);
     }
 
     public Task<JoinOutcome> JoinAsync(JoinRequest request)

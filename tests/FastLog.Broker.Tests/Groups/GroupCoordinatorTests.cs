@@ -15,13 +15,19 @@ public sealed class GroupCoordinatorTests : IAsyncDisposable
     private readonly GroupCoordinator _coordinator;
 
     public GroupCoordinatorTests()
+        : this(initialDelayMs: 0)
+    {
+    }
+
+    private GroupCoordinatorTests(int initialDelayMs)
     {
         var config = BrokerConfigLoader.FromProperties(new Dictionary<string, string>
         {
             ["log.dirs"] = _dir,
             ["offsets.topic.num.partitions"] = "3",
-            ["group.initial.rebalance.delay.ms"] = "0",
+            ["group.initial.rebalance.delay.ms"] = initialDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["group.max.size"] = "2",
+            ["offsets.retention.minutes"] = "1",
         });
         var metadata = EmbeddedMetadataStore.Open(_dir, null);
         _logs = LogManager.Open(new LogManagerOptions { DataDirs = [_dir], ConfigFor = _ => new LogConfig { SegmentBytes = 1 << 20, Preallocation = SegmentPreallocation.None } });
@@ -80,6 +86,52 @@ public sealed class GroupCoordinatorTests : IAsyncDisposable
         Assert.Equal((short)ErrorCode.GroupMaxSizeReached, c.ErrorCode);
         Assert.Equal(0, (await a).ErrorCode);
         Assert.Equal(0, (await b).ErrorCode);
+    }
+
+    [Fact]
+    public async Task The_first_join_of_an_empty_group_waits_for_the_initial_rebalance_delay()
+    {
+        await using var delayed = new GroupCoordinatorTests(initialDelayMs: 300);
+        delayed._coordinator.Load();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var first = delayed._coordinator.JoinAsync(Join(requireKnownId: false));
+        var completedEarly = first.IsCompleted;
+        var joined = await first.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(completedEarly);
+        Assert.Equal(0, joined.ErrorCode);
+        Assert.True(started.ElapsedMilliseconds >= 250, $"the join completed after {started.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_member_that_does_not_rejoin_before_the_rebalance_timeout_is_removed()
+    {
+        _coordinator.Load();
+        var slow = await _coordinator.JoinAsync(Join(requireKnownId: false) with { RebalanceTimeoutMs = 200 });
+        Assert.Equal(0, (await _coordinator.SyncAsync("g", slow.GenerationId, slow.MemberId, null, new Dictionary<string, byte[]>())).ErrorCode);
+
+        // A second member joins: the group rebalances, and the first never rejoins.
+        var second = await _coordinator.JoinAsync(Join(requireKnownId: false) with { RebalanceTimeoutMs = 200 }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, second.ErrorCode);
+        Assert.Equal(2, second.GenerationId);
+        Assert.Single(second.Members); // the leader's view: only itself is left
+        Assert.Equal((short)ErrorCode.UnknownMemberId, _coordinator.Heartbeat("g", second.GenerationId, slow.MemberId, null));
+    }
+
+    [Fact]
+    public void Offsets_of_a_group_empty_longer_than_offsets_retention_are_deleted()
+    {
+        _coordinator.Load();
+        Assert.Equal(0, _coordinator.CommitOffsets("g", -1, "", null, [("t", 0, new CommittedOffset(42, -1, null, 0))]));
+
+        _coordinator.ExpireOffsets(GroupCoordinator.Now + 59_000);
+        var kept = _coordinator.FetchOffsets("g").Count;
+        _coordinator.ExpireOffsets(GroupCoordinator.Now + 61_000);
+
+        Assert.Equal(1, kept);
+        Assert.Empty(_coordinator.FetchOffsets("g"));
     }
 
     [Fact]
