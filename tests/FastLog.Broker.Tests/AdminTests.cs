@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 
 namespace FastLog.Broker.Tests;
 

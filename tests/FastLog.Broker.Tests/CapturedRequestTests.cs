@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using FastLog.Broker.Network;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 using FastLog.Protocol.Messages;
 
 namespace FastLog.Broker.Tests;

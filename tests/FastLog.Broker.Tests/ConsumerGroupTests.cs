@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 
 namespace FastLog.Broker.Tests;
 

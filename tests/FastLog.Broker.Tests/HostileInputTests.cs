@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using Confluent.Kafka;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 
 namespace FastLog.Broker.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 using FastLog.Protocol.Messages;
 using FastLog.Protocol.Records;
 using ErrorCode = FastLog.Protocol.Messages.ErrorCode;

@@ -1,4 +1,5 @@
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 using FastLog.Protocol.Messages;
 using FastLog.Protocol.Records;
 using Record = FastLog.Protocol.Records.Record;

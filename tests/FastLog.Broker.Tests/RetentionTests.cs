@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using FastLog.Broker.Retention;
 using FastLog.Broker.Tests.Support;
+using FastLog.TestSupport;
 using FastLog.Storage;
 using Record = FastLog.Protocol.Records.Record;
 

@@ -1,3 +1,4 @@
+using FastLog.TestSupport;
 using FastLog.Tools.Tests.Support;
 
 namespace FastLog.Tools.Tests;

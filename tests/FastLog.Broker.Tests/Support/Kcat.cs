@@ -1,3 +1,4 @@
+using FastLog.TestSupport;
 using System.Diagnostics;
 
 namespace FastLog.Broker.Tests.Support;

@@ -1,3 +1,4 @@
+using FastLog.TestSupport;
 namespace FastLog.Tools.Tests.Support;
 
 /// <summary>
@@ -10,7 +11,7 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public BrokerProcess Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
 
-    public async Task InitializeAsync() => _broker = await BrokerProcess.StartAsync("group.initial.rebalance.delay.ms=0");
+    public async Task InitializeAsync() => _broker = await BrokerProcess.StartAsync(null, "group.initial.rebalance.delay.ms=0");
 
     public async Task DisposeAsync()
     {

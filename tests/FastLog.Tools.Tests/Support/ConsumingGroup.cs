@@ -1,3 +1,4 @@
+using FastLog.TestSupport;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 

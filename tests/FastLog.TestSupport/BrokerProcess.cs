@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace FastLog.Tools.Tests.Support;
+namespace FastLog.TestSupport;
 
 /// <summary>
-/// The broker as a real process (fastlog-server, copied next to the tests by the project reference), on a free port
-/// and its own data dir, so the group commands are tested against exactly what a user runs.
+/// The broker as a real process (fastlog-server, copied next to the tests by their project reference to
+/// FastLog.Server), on a free port and its own data dir, so tests run in parallel and exercise exactly what a
+/// user runs.
 /// </summary>
 public sealed partial class BrokerProcess : IAsyncDisposable
 {
@@ -38,7 +40,9 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     }
 
     public string DataDir { get; }
+    public int ProcessId => _process.Id;
     public string BootstrapServers { get; private set; } = "";
+    public int Port { get; private set; }
 
     public string Output
     {
@@ -51,24 +55,66 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a broker on a fresh data dir and waits for its ready line.</summary>
-    public static async Task<BrokerProcess> StartAsync(params string[] overrides)
+    /// <summary>Starts a broker and waits for its ready line. Reuse <paramref name="dataDir"/> to restart on the same data.</summary>
+    public static async Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "fastlog-tools-tests", Guid.NewGuid().ToString("N"));
+        dataDir ??= Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
         var broker = new BrokerProcess(dataDir, overrides);
-        broker.BootstrapServers = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        var address = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        broker.BootstrapServers = address;
+        broker.Port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
         return broker;
     }
 
-    /// <summary>Kills the broker (nothing of it outlives the tests) and removes its data dir.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Whether the broker logs a line containing <paramref name="text"/> within <paramref name="timeout"/>:
+    /// its output is read asynchronously, so a line may arrive a moment after the event it reports.
+    /// </summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    /// <summary>SIGTERM, then waits for the process; returns its exit code (0 after a clean shutdown).</summary>
+    public async Task<int> StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+        Signal(15);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: nothing is flushed or closed.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
         _process.Dispose();
+    }
+
+    /// <summary>Removes the data dir of a broker that is no longer running.</summary>
+    public void DeleteData()
+    {
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -92,6 +138,12 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         {
             _ready.TrySetResult(match.Groups[1].Value);
         }
+    }
+
+    private void Signal(int signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     [GeneratedRegex(@"ready: listening on PLAINTEXT://([0-9.]+:[0-9]+)")]
