@@ -17,6 +17,9 @@ public sealed class BrokerServices(BrokerConfig config, IMetadataStore metadata,
     public TopicAdmin Topics { get; } = topics;
     public int NodeId => Config.NodeId;
 
+    /// <summary>Deadlines of delayed requests (fetch long polls): one wheel, no timer or thread per request.</summary>
+    public Timers.TimerWheel Purgatory { get; } = new(tickMs: 5);
+
     /// <summary>Set once the listeners are bound (a configured port 0 is known only then).</summary>
     public IReadOnlyList<AdvertisedListener> Advertised { get; set; } = [];
 

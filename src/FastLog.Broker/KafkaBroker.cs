@@ -102,6 +102,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         await Retention.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _groupsLoading.ConfigureAwait(false);
+        Services.Purgatory.Dispose();
         _logs.Close();
     }
 

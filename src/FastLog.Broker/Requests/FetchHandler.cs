@@ -18,18 +18,25 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
 
     protected override async ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
     {
-        var deadline = Environment.TickCount64 + Math.Max(0, request.MaxWaitMs);
+        var deadline = Timers.TimerWheel.NowMs + Math.Max(0, request.MaxWaitMs);
         while (true)
         {
             var waitFor = new List<Task>();
             var (response, bytes) = ReadOnce(request, waitFor);
-            var remainingMs = deadline - Environment.TickCount64;
+            var remainingMs = deadline - Timers.TimerWheel.NowMs;
             if (bytes >= request.MinBytes || remainingMs <= 0 || waitFor.Count == 0 || response.ErrorCode != 0)
             {
                 return Response.Of(response);
             }
-            // Wait for an append to any fetched partition, or the deadline; then read again.
-            await Task.WhenAny(Task.WhenAny(waitFor), Task.Delay(TimeSpan.FromMilliseconds(remainingMs), cancellation)).ConfigureAwait(false);
+            // Wait for an append to any fetched partition, or the deadline on the purgatory's wheel; then read again.
+            var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var timer = broker.Purgatory.Schedule(deadline, () => expired.TrySetResult());
+            using (cancellation.Register(() => expired.TrySetCanceled(cancellation)))
+            {
+                waitFor.Add(expired.Task);
+                await Task.WhenAny(waitFor).ConfigureAwait(false);
+            }
+            timer.Cancel();
             cancellation.ThrowIfCancellationRequested();
         }
     }
