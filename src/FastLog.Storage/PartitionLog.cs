@@ -280,7 +280,7 @@ public sealed class PartitionLog
                 segment.Flush(includeIndexes: includeActiveIndexes || segment != segments[^1]);
             }
         }
-        InterlockedMax(ref _recoveryPoint, end);
+        AtomicMax.Raise(ref _recoveryPoint, end);
         return end;
     }
 
@@ -398,7 +398,7 @@ public sealed class PartitionLog
             {
                 segment.MarkFlushed();
             }
-            InterlockedMax(ref _recoveryPoint, LogEndOffset);
+            AtomicMax.Raise(ref _recoveryPoint, LogEndOffset);
         }
     }
 
@@ -415,7 +415,7 @@ public sealed class PartitionLog
         old.Trim();
         var created = LogSegment.Create(Directory, nextOffset, Config, _cache);
         Volatile.Write(ref _segments, [.. _segments, created]);
-        InterlockedMax(ref _recoveryPoint, nextOffset);
+        AtomicMax.Raise(ref _recoveryPoint, nextOffset);
         // A snapshot per roll bounds what a crash makes recovery replay to the active segment.
         _producers.TakeSnapshot(nextOffset, NowMs, durable: true);
         return created;
@@ -459,20 +459,6 @@ public sealed class PartitionLog
             {
                 File.Delete(file);
             }
-        }
-    }
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Volatile.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
         }
     }
 }

@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace FastLog.Benchmarks.Support;
 
 /// <summary>
-/// fdatasync for the baselines. The storage library keeps its own wrapper internal, and the baselines must not
-/// depend on the code they are compared with anyway.
+/// fdatasync for the baselines, written out here on purpose: a baseline must not depend on the code it is
+/// compared with (FastLog.Storage's LibC).
 /// </summary>
 internal static partial class FileSync
 {

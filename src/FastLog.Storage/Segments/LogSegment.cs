@@ -214,23 +214,9 @@ public sealed class LogSegment
         if (region.Position <= verified)
         {
             // Only a contiguous verified prefix can move the mark; a read further on verifies its own bytes again later.
-            InterlockedMaxInt(ref _verifiedUpTo, position);
+            AtomicMax.Raise(ref _verifiedUpTo, position);
         }
         return new FileRegion(this, region.Position, position - (int)region.Position);
-    }
-
-    private static void InterlockedMaxInt(ref int location, int value)
-    {
-        var current = Volatile.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
     }
 
     /// <summary>The first batch whose max timestamp is at or after the target, or null.</summary>
