@@ -1,4 +1,5 @@
 using FastLog.Protocol.Records;
+using FastLog.Storage.Cleaner;
 using FastLog.Storage.Files;
 using FastLog.Storage.Producers;
 using FastLog.Storage.Segments;
@@ -69,6 +70,9 @@ public sealed class PartitionLog
 
     public long SizeInBytes => Segments.Sum(s => (long)s.Size);
 
+    /// <summary>The open-files cache this log's segments go through (the cleaner writes its segments with it).</summary>
+    internal FileCache Files => _cache;
+
     /// <summary>The producer state of this partition; read it only while no append runs (tests, tools).</summary>
     public ProducerStateManager ProducerState => _producers;
 
@@ -90,6 +94,7 @@ public sealed class PartitionLog
     {
         config.Validate();
         var time = options.Time ?? TimeProvider.System;
+        var swappedIn = SegmentSwap.CompleteInterrupted(directory, options.Log);
         var baseOffsets = System.IO.Directory.EnumerateFiles(directory, "*" + SegmentFileNames.LogSuffix)
             .Select(f => SegmentFileNames.ParseBaseOffset(Path.GetFileName(f), SegmentFileNames.LogSuffix))
             .OfType<long>()
@@ -113,7 +118,7 @@ public sealed class PartitionLog
         for (var i = 0; i < segments.Count; i++)
         {
             var segment = segments[i];
-            if (i < firstToRecover && segment.TryLoadClean())
+            if (i < firstToRecover && !swappedIn.Contains(segment.BaseOffset) && segment.TryLoadClean())
             {
                 expectedNext = segment.NextOffset;
                 continue;
@@ -352,6 +357,43 @@ public sealed class PartitionLog
                 _producers.OnSegmentsDeleted(segments[0].BaseOffset, LogEndOffset, NowMs);
             }
             return deleted;
+        }
+    }
+
+    /// <summary>
+    /// Puts a segment the cleaner wrote (files ending in ".cleaned", trimmed and flushed) in the place of the run
+    /// of segments it was made from, in the steps <see cref="SegmentSwap"/> describes. Returns false, changing
+    /// nothing, when that run is no longer in the log (retention or a truncation got there first); the caller
+    /// then deletes the cleaned segment. The old segments stay readable for file.delete.delay.ms.
+    /// </summary>
+    public bool ReplaceSegments(IReadOnlyList<LogSegment> replaced, LogSegment cleaned)
+    {
+        lock (_writeLock)
+        {
+            var segments = _segments;
+            var first = Array.IndexOf(segments, replaced[0]);
+            if (first < 0 || first + replaced.Count >= segments.Length || cleaned.BaseOffset != replaced[0].BaseOffset)
+            {
+                return false; // the active segment is never replaced, so a run ends before the last segment
+            }
+            for (var i = 1; i < replaced.Count; i++)
+            {
+                if (!ReferenceEquals(segments[first + i], replaced[i]))
+                {
+                    return false;
+                }
+            }
+            cleaned.RenameFiles(SegmentSwap.CleanedSuffix, SegmentSwap.SwapSuffix);
+            LibC.SyncDirectory(Directory);
+            Volatile.Write(ref _segments, [.. segments[..first], cleaned, .. segments[(first + replaced.Count)..]]);
+            foreach (var old in replaced)
+            {
+                old.DeleteAfter(TimeSpan.FromMilliseconds(Config.FileDeleteDelayMs));
+            }
+            LibC.SyncDirectory(Directory);
+            cleaned.RenameFiles(SegmentSwap.SwapSuffix, "");
+            LibC.SyncDirectory(Directory);
+            return true;
         }
     }
 

@@ -29,16 +29,16 @@ public sealed class LogSegment
     private int _verifiedUpTo;
     private long _flushedFileLength = -1;
 
-    private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create)
+    private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create, string fileSuffix = "")
     {
         Directory = directory;
         BaseOffset = baseOffset;
         _config = config;
         _cache = cache;
         _nextOffset = baseOffset;
-        LogFile = new MappedFile(SegmentFileNames.Log(directory, baseOffset), writableMapping: false);
-        OffsetIndex = new OffsetIndex(SegmentFileNames.Index(directory, baseOffset), baseOffset, config.MaxIndexBytes, cache, create);
-        TimeIndex = new TimeIndex(SegmentFileNames.TimeIndex(directory, baseOffset), baseOffset, config.MaxIndexBytes, cache, create);
+        LogFile = new MappedFile(SegmentFileNames.Log(directory, baseOffset) + fileSuffix, writableMapping: false);
+        OffsetIndex = new OffsetIndex(SegmentFileNames.Index(directory, baseOffset) + fileSuffix, baseOffset, config.MaxIndexBytes, cache, create);
+        TimeIndex = new TimeIndex(SegmentFileNames.TimeIndex(directory, baseOffset) + fileSuffix, baseOffset, config.MaxIndexBytes, cache, create);
     }
 
     public string Directory { get; }
@@ -64,6 +64,36 @@ public sealed class LogSegment
         var segment = new LogSegment(directory, baseOffset, config, cache, create: true);
         segment.Preallocate(config.SegmentBytes, createFile: true);
         return segment;
+    }
+
+    /// <summary>
+    /// A segment the cleaner writes: its files carry <paramref name="fileSuffix"/> (".cleaned") until they are
+    /// swapped in by <see cref="RenameFiles"/>. Sparse rather than zeroed ahead: it is written once, flushed once
+    /// and trimmed, so zeroing would only double its writes.
+    /// </summary>
+    public static LogSegment CreateWithSuffix(string directory, long baseOffset, LogConfig config, FileCache cache, string fileSuffix)
+    {
+        var sparse = config with { Preallocation = SegmentPreallocation.None };
+        var segment = new LogSegment(directory, baseOffset, sparse, cache, create: true, fileSuffix);
+        segment.Preallocate(config.SegmentBytes, createFile: true);
+        return segment;
+    }
+
+    /// <summary>
+    /// Renames the segment's files from ending in <paramref name="fromSuffix"/> to ending in
+    /// <paramref name="toSuffix"/>: the indexes first and the log last, so the log's name is the one that tells
+    /// recovery how far a swap got. Open handles and mappings stay valid across a rename.
+    /// </summary>
+    public void RenameFiles(string fromSuffix, string toSuffix)
+    {
+        foreach (var file in new[] { OffsetIndex.Mapped, TimeIndex.Mapped, LogFile })
+        {
+            if (!file.Path.EndsWith(fromSuffix, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{file.Path} does not end in '{fromSuffix}'");
+            }
+            file.MoveTo(file.Path[..^fromSuffix.Length] + toSuffix);
+        }
     }
 
     /// <summary>Opens the files of an existing segment; the caller then loads or recovers it.</summary>
@@ -459,7 +489,8 @@ public sealed class LogSegment
             _cache.Invalidate(file);
             if (File.Exists(file.Path))
             {
-                file.MoveTo(file.Path + DeletedSuffix);
+                // Overwrite: the cleaner may replace a segment of the same base offset again within the delay.
+                file.MoveTo(file.Path + DeletedSuffix, overwrite: true);
             }
         }
         var paths = files.Select(f => f.Path).ToArray();

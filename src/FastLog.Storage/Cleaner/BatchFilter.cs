@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using FastLog.Protocol.Records;
+
+namespace FastLog.Storage.Cleaner;
+
+/// <summary>What the cleaner does with one batch.</summary>
+public enum BatchOutcome
+{
+    /// <summary>Every record stays: the batch is copied byte for byte.</summary>
+    Kept,
+
+    /// <summary>Some records go (or a delete horizon is stamped): the batch is rebuilt from those that stay.</summary>
+    Rewritten,
+
+    /// <summary>No record stays and nothing needs the batch: it is left out.</summary>
+    Dropped,
+}
+
+/// <summary>
+/// Decides which records of a batch survive cleaning and rebuilds the batch from them. A record stays when it
+/// has a key, is the latest for that key (by the offset map; keys the map has not seen are kept), and is not a
+/// tombstone whose delete horizon has passed. A rebuilt batch keeps its base offset, last offset delta, codec,
+/// leader epoch and producer id / epoch / base sequence, so offsets, compression and a producer's sequence
+/// range read back as before (Kafka's filterTo does the same).
+/// Transactional and control batches are kept whole: FastLog has no transaction index yet to tell aborted
+/// data from committed, so a transactional record is never removed and never hides an older record (the map
+/// builder skips them too), and markers stay. Conservative: nothing correct is lost, less is compacted.
+/// </summary>
+public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs)
+{
+    private readonly List<Record> _retained = [];
+
+    public long RecordsRead { get; private set; }
+    public long RecordsRemoved { get; private set; }
+
+    /// <summary>
+    /// Filters one validated batch. <paramref name="output"/> receives the new batch when the outcome is
+    /// <see cref="BatchOutcome.Rewritten"/>. <paramref name="keepEmpty"/> makes a batch left with no record
+    /// stay as an empty batch, which keeps its offset range (the cleaner keeps a group's last batch so).
+    /// </summary>
+    public BatchOutcome Filter(ReadOnlySpan<byte> batch, bool keepEmpty, ArrayBufferWriter<byte> output)
+    {
+        var header = RecordBatchHeader.Read(batch);
+        RecordsRead += header.RecordsCount;
+        if (header.IsControl || header.IsTransactional)
+        {
+            return BatchOutcome.Kept;
+        }
+        var section = header.Compression == CompressionType.None
+            ? batch[RecordBatchLayout.Records..header.TotalSize]
+            : RecordBatchReader.RecordsSection(batch).Span;
+        var horizonPassed = header.HasDeleteHorizon && nowMs >= header.BaseTimestamp;
+
+        var retained = 0;
+        var retainsTombstone = false;
+        var reader = new RecordReader(section);
+        while (reader.TryRead(out var record))
+        {
+            if (Retains(record, header.BaseOffset + record.OffsetDelta, horizonPassed))
+            {
+                retained++;
+                retainsTombstone |= !record.HasValue;
+            }
+        }
+        RecordsRemoved += header.RecordsCount - retained;
+        if (retained == header.RecordsCount && (!retainsTombstone || header.HasDeleteHorizon))
+        {
+            return BatchOutcome.Kept;
+        }
+        if (retained == 0)
+        {
+            if (!keepEmpty)
+            {
+                return BatchOutcome.Dropped;
+            }
+            WriteEmpty(header, output);
+            return BatchOutcome.Rewritten;
+        }
+        Rebuild(header, section, horizonPassed, retainsTombstone, output);
+        return BatchOutcome.Rewritten;
+    }
+
+    private bool Retains(in RecordView record, long offset, bool horizonPassed)
+    {
+        if (!record.HasKey)
+        {
+            return false; // a keyless record in a compacted log can never be looked up: Kafka's cleaner drops it too
+        }
+        if (map.Get(record.Key) > offset)
+        {
+            return false;
+        }
+        return record.HasValue || !horizonPassed;
+    }
+
+    private void Rebuild(in RecordBatchHeader header, ReadOnlySpan<byte> section, bool horizonPassed, bool retainsTombstone, ArrayBufferWriter<byte> output)
+    {
+        _retained.Clear();
+        var reader = new RecordReader(section);
+        while (reader.TryRead(out var record))
+        {
+            var offset = header.BaseOffset + record.OffsetDelta;
+            if (Retains(record, offset, horizonPassed))
+            {
+                // With LogAppendTime every record's timestamp is the batch's max timestamp (Kafka's DefaultRecordBatch).
+                var timestamp = header.IsLogAppendTime ? header.MaxTimestamp : header.BaseTimestamp + record.TimestampDelta;
+                _retained.Add(new Record(offset, timestamp, record.Key.ToArray(), record.HasValue ? record.Value.ToArray() : null, RecordReader.DecodeHeaders(record)));
+            }
+        }
+        // KIP-534: a tombstone's delete horizon is stamped the first time it is cleaned, and it is removed by the
+        // first cleaning after the horizon; a batch that already carries one keeps it.
+        long? horizon = header.HasDeleteHorizon ? header.BaseTimestamp : retainsTombstone ? nowMs + deleteRetentionMs : null;
+        var start = output.WrittenCount;
+        RecordBatchBuilder.Write(new RecordBatchOptions
+        {
+            BaseOffset = header.BaseOffset,
+            PartitionLeaderEpoch = header.PartitionLeaderEpoch,
+            Compression = header.Compression,
+            LogAppendTime = header.IsLogAppendTime,
+            DeleteHorizonMs = horizon,
+            ProducerId = header.ProducerId,
+            ProducerEpoch = header.ProducerEpoch,
+            BaseSequence = header.BaseSequence,
+        }, _retained, output);
+        KeepOffsetRange(header, output, start);
+    }
+
+    /// <summary>A batch with no record left, kept for its offset range (Kafka writes the same for producer state).</summary>
+    private static void WriteEmpty(in RecordBatchHeader header, ArrayBufferWriter<byte> output)
+    {
+        var start = output.WrittenCount;
+        var bytes = output.GetSpan(RecordBatchLayout.HeaderSize)[..RecordBatchLayout.HeaderSize];
+        bytes.Clear();
+        BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.BaseOffset..], header.BaseOffset);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.BatchLength..], RecordBatchLayout.HeaderSize - RecordBatchLayout.LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.PartitionLeaderEpoch..], header.PartitionLeaderEpoch);
+        bytes[RecordBatchLayout.Magic] = RecordBatchLayout.CurrentMagic;
+        // No records, so no codec; the timestamp type stays.
+        var attributes = (short)(header.Attributes & RecordBatchAttributes.TimestampTypeLogAppendTime);
+        BinaryPrimitives.WriteInt16BigEndian(bytes[RecordBatchLayout.Attributes..], attributes);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.BaseTimestamp..], header.MaxTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.MaxTimestamp..], header.MaxTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.ProducerId..], header.ProducerId);
+        BinaryPrimitives.WriteInt16BigEndian(bytes[RecordBatchLayout.ProducerEpoch..], header.ProducerEpoch);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.BaseSequence..], header.BaseSequence);
+        output.Advance(RecordBatchLayout.HeaderSize);
+        KeepOffsetRange(header, output, start);
+    }
+
+    /// <summary>Restores the original last offset delta (the builder ends at the last kept record) and the CRC.</summary>
+    private static void KeepOffsetRange(in RecordBatchHeader original, ArrayBufferWriter<byte> output, int start)
+    {
+        var written = System.Runtime.InteropServices.MemoryMarshal.AsMemory(output.WrittenMemory[start..]).Span;
+        BinaryPrimitives.WriteInt32BigEndian(written[RecordBatchLayout.LastOffsetDelta..], original.LastOffsetDelta);
+        RecordBatchBuilder.RewriteCrc(written);
+    }
+}

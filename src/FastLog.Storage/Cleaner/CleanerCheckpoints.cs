@@ -1,0 +1,62 @@
+using FastLog.Storage.Checkpoints;
+
+namespace FastLog.Storage.Cleaner;
+
+/// <summary>
+/// Kafka's cleaner-offset-checkpoint: per data dir, the first dirty offset of every compacted log, replaced
+/// atomically after each cleaning. Lost or stale, it only makes the next cleaning treat more of the log as
+/// dirty (offsets are clamped to the log), never remove a record that should stay.
+/// </summary>
+public sealed class CleanerCheckpoints
+{
+    public const string FileName = "cleaner-offset-checkpoint";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Dictionary<TopicPartition, long>> _byDataDir = new(StringComparer.Ordinal);
+
+    /// <summary>The checkpointed first dirty offset of the log, or -1 (all dirty) when it has none.</summary>
+    public long FirstDirtyOffset(PartitionLog log)
+    {
+        lock (_lock)
+        {
+            return Load(DataDirOf(log)).GetValueOrDefault(log.Partition, -1);
+        }
+    }
+
+    public void Update(PartitionLog log, long firstDirtyOffset)
+    {
+        var dataDir = DataDirOf(log);
+        lock (_lock)
+        {
+            var offsets = Load(dataDir);
+            offsets[log.Partition] = firstDirtyOffset;
+            new OffsetCheckpointFile(Path.Combine(dataDir, FileName)).Write(offsets);
+        }
+    }
+
+    /// <summary>Forgets a deleted partition, so a topic created again under its name starts dirty.</summary>
+    public void Remove(PartitionLog log)
+    {
+        var dataDir = DataDirOf(log);
+        lock (_lock)
+        {
+            var offsets = Load(dataDir);
+            if (offsets.Remove(log.Partition))
+            {
+                new OffsetCheckpointFile(Path.Combine(dataDir, FileName)).Write(offsets);
+            }
+        }
+    }
+
+    private Dictionary<TopicPartition, long> Load(string dataDir)
+    {
+        if (!_byDataDir.TryGetValue(dataDir, out var offsets))
+        {
+            offsets = new OffsetCheckpointFile(Path.Combine(dataDir, FileName)).Read();
+            _byDataDir[dataDir] = offsets;
+        }
+        return offsets;
+    }
+
+    private static string DataDirOf(PartitionLog log) => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(log.Directory))!;
+}

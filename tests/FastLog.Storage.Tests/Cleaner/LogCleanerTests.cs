@@ -1,0 +1,265 @@
+using FastLog.Protocol.Records;
+using FastLog.Storage.Cleaner;
+using Record = FastLog.Protocol.Records.Record;
+
+namespace FastLog.Storage.Tests.Cleaner;
+
+/// <summary>The cleaner on one log: what a reader from the start sees afterwards, and what it never touches.</summary>
+public sealed class LogCleanerTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Only_the_latest_record_of_each_key_stays_at_its_original_offset()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 50, rounds: 20);
+
+        var result = log.RollAndClean();
+
+        var records = CompactedLog.ReadRecords(log.Log);
+        Assert.True(result.Cleaned);
+        Assert.Equal(50, records.Count);
+        Assert.Equal(log.Latest.Values.Select(v => v.Offset).Order(), records.Select(r => r.Offset)); // offset order, originals
+        Assert.All(records, r => Assert.Equal(log.Latest[CompactedLog.Text(r.Key)].Value, CompactedLog.Text(r.Value)));
+        Assert.Equal(log.Log.LogEndOffset, result.EndOffset);
+        Assert.Equal(950, result.RecordsRemoved);
+    }
+
+    [Fact]
+    public void Segments_shrunk_by_an_earlier_cleaning_are_merged_by_the_next()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 50, rounds: 20);
+        var first = log.RollAndClean();
+        var segmentsAfterFirst = log.Log.Segments.Count;
+        log.Append([(CompactedLog.Key(1), "newest")]);
+
+        log.RollAndClean(firstDirty: first.EndOffset);
+
+        Assert.True(log.Log.Segments.Count < segmentsAfterFirst, $"{log.Log.Segments.Count} segments, {segmentsAfterFirst} before");
+        Assert.Equal(50, CompactedLog.ReadRecords(log.Log).Count);
+    }
+
+    [Fact]
+    public void Reading_from_an_offset_that_was_cleaned_away_starts_at_the_next_record()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 5);
+        log.RollAndClean();
+
+        var region = log.Log.Read(3, 1 << 20).ToArray();
+
+        var first = RecordBatchReader.ReadRecords(region).First(r => r.Offset >= 3);
+        Assert.Equal(log.Latest.Values.Min(v => v.Offset), first.Offset);
+    }
+
+    [Fact]
+    public void The_active_segment_is_never_cleaned()
+    {
+        var log = new CompactedLog(_dir.Path, segmentBytes: 1 << 20);
+        log.AppendRounds(keys: 10, rounds: 5);
+        log.Log.HighWatermark = log.Log.LogEndOffset;
+        var before = TestBatches.ReadAll(log.Log);
+
+        var result = log.Clean();
+
+        Assert.False(result.Cleaned);
+        Assert.Equal(before.Select(b => b.Bytes), TestBatches.ReadAll(log.Log).Select(b => b.Bytes));
+    }
+
+    [Fact]
+    public void Records_above_the_high_watermark_are_not_cleaned()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 20);
+        log.Log.Roll();
+        log.Log.HighWatermark = 0;
+
+        var result = log.Clean();
+
+        Assert.False(result.Cleaned);
+        Assert.Equal(200, CompactedLog.ReadRecords(log.Log).Count);
+    }
+
+    [Fact]
+    public void Segments_with_records_younger_than_min_compaction_lag_wait()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 20);
+        var newest = log.Log.Segments.Max(s => s.MaxTimestamp);
+
+        var waiting = log.RollAndClean(nowMs: newest + 1000, minCompactionLagMs: 1001);
+        var recordsWhileWaiting = CompactedLog.ReadRecords(log.Log).Count;
+        var cleaned = log.Clean(nowMs: newest + 1000, minCompactionLagMs: 1000);
+
+        Assert.False(waiting.Cleaned);
+        Assert.Equal(200, recordsWhileWaiting);
+        Assert.True(cleaned.Cleaned);
+        Assert.Equal(10, CompactedLog.ReadRecords(log.Log).Count);
+    }
+
+    [Fact]
+    public void A_tombstone_gets_a_delete_horizon_stays_until_it_passes_and_then_goes()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 3);
+        log.Append([(CompactedLog.Key(3), null)]);
+        const long cleanedAt = CompactedLog.Now;
+
+        log.RollAndClean(nowMs: cleanedAt, deleteRetentionMs: 1000);
+        var tombstoneBatch = TestBatches.ReadAll(log.Log).Single(b => RecordBatchReader.ReadRecords(b.Bytes).Any(r => r.Value is null));
+        log.Append([(CompactedLog.Key(4), "more")]);
+        log.RollAndClean(nowMs: cleanedAt + 999, deleteRetentionMs: 1000);
+        var beforeHorizon = CompactedLog.ReadRecords(log.Log);
+        log.Append([(CompactedLog.Key(5), "more")]);
+        log.RollAndClean(nowMs: cleanedAt + 1000, deleteRetentionMs: 1000);
+        var afterHorizon = CompactedLog.ReadRecords(log.Log);
+
+        var header = RecordBatchHeader.Read(tombstoneBatch.Bytes);
+        Assert.True(header.HasDeleteHorizon);
+        Assert.Equal(cleanedAt + 1000, header.BaseTimestamp);
+        Assert.Contains(beforeHorizon, r => CompactedLog.Text(r.Key) == CompactedLog.Key(3) && r.Value is null);
+        Assert.DoesNotContain(afterHorizon, r => CompactedLog.Text(r.Key) == CompactedLog.Key(3));
+        Assert.Equal(9, afterHorizon.Count);
+    }
+
+    [Fact]
+    public void A_tombstone_removes_the_older_values_of_its_key_at_once()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 3);
+        log.Append([(CompactedLog.Key(3), null)]);
+
+        log.RollAndClean();
+
+        var forKey = CompactedLog.ReadRecords(log.Log).Where(r => CompactedLog.Text(r.Key) == CompactedLog.Key(3)).ToList();
+        Assert.Null(Assert.Single(forKey).Value);
+    }
+
+    [Theory]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public void Compressed_batches_are_rewritten_with_the_same_codec(CompressionType compression)
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 30, rounds: 10, perBatch: 7, compression);
+
+        log.RollAndClean();
+
+        var batches = TestBatches.ReadAll(log.Log).Where(b => RecordBatchHeader.Read(b.Bytes).RecordsCount > 0).ToList();
+        Assert.All(batches, b => Assert.Equal(compression, RecordBatchHeader.Read(b.Bytes).Compression));
+        var records = CompactedLog.ReadRecords(log.Log);
+        Assert.Equal(30, records.Count);
+        Assert.All(records, r => Assert.Equal(log.Latest[CompactedLog.Text(r.Key)].Value, CompactedLog.Text(r.Value)));
+    }
+
+    [Fact]
+    public void Keyless_records_are_removed()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.Append([(null, "no key"), (CompactedLog.Key(1), "a"), (null, "no key either")]);
+        log.Append([(CompactedLog.Key(2), "b")]);
+
+        log.RollAndClean();
+
+        Assert.Equal([CompactedLog.Key(1), CompactedLog.Key(2)], CompactedLog.ReadRecords(log.Log).Select(r => CompactedLog.Text(r.Key)));
+    }
+
+    [Fact]
+    public void A_rewritten_batch_keeps_its_offset_range_leader_epoch_and_producer_fields()
+    {
+        var log = new CompactedLog(_dir.Path);
+        var options = new RecordBatchOptions { ProducerId = 7, ProducerEpoch = 2, BaseSequence = 100 };
+        var baseOffset = log.Append([(CompactedLog.Key(1), "old"), (CompactedLog.Key(2), "kept"), (CompactedLog.Key(3), "old")], options: options);
+        log.Append([(CompactedLog.Key(1), "new"), (CompactedLog.Key(3), "new")], options: options with { BaseSequence = 103 });
+
+        log.RollAndClean();
+
+        var first = RecordBatchHeader.Read(TestBatches.ReadAll(log.Log)[0].Bytes);
+        Assert.Equal(baseOffset, first.BaseOffset);
+        Assert.Equal(2, first.LastOffsetDelta);
+        Assert.Equal(1, first.RecordsCount);
+        Assert.Equal((7L, (short)2, 100), (first.ProducerId, first.ProducerEpoch, first.BaseSequence));
+        Assert.True(RecordBatchValidator.Validate(TestBatches.ReadAll(log.Log)[0].Bytes, requireDenseOffsets: false).IsValid);
+    }
+
+    [Fact]
+    public void Transactional_data_and_control_batches_are_kept_whole()
+    {
+        var log = new CompactedLog(_dir.Path);
+        var transactional = new RecordBatchOptions { ProducerId = 9, ProducerEpoch = 0, BaseSequence = 0, Transactional = true };
+        log.Append([(CompactedLog.Key(1), "in a transaction"), (CompactedLog.Key(1), "again")], options: transactional);
+        var marker = RecordBatchBuilder.Build(transactional with { Control = true },
+            [new Record(0, TestBatches.BaseTimestamp, ControlRecord.Key(ControlRecordType.Commit), ControlRecord.Value(0), [])]);
+        log.Log.Append(marker);
+        log.Append([(CompactedLog.Key(1), "plain")]);
+        var before = TestBatches.ReadAll(log.Log).Take(2).Select(b => b.Bytes).ToList();
+
+        log.RollAndClean();
+
+        var after = TestBatches.ReadAll(log.Log).Select(b => b.Bytes).ToList();
+        Assert.Equal(before, after.Take(2));
+        Assert.Equal(3, after.Count);
+    }
+
+    [Fact]
+    public void A_full_key_map_cleans_up_to_where_it_stopped_and_the_next_cleaning_goes_on()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 200, rounds: 3);
+        const long smallMap = 24 * 100; // 90 keys
+
+        var first = log.RollAndClean(mapBytes: smallMap);
+        var second = log.Clean(mapBytes: smallMap, firstDirty: first.EndOffset);
+        var offset = second.EndOffset;
+        for (var i = 0; i < 20 && offset < log.Log.LogEndOffset; i++)
+        {
+            offset = log.Clean(mapBytes: smallMap, firstDirty: offset).EndOffset;
+        }
+        var final = log.Clean(firstDirty: -1); // one full pass with a large map settles every key
+
+        Assert.InRange(first.EndOffset, 1, log.Log.LogEndOffset - 1);
+        Assert.True(second.EndOffset > first.EndOffset);
+        Assert.True(final.Cleaned);
+        var records = CompactedLog.ReadRecords(log.Log);
+        Assert.Equal(200, records.Count);
+        Assert.All(records, r => Assert.Equal(log.Latest[CompactedLog.Text(r.Key)].Value, CompactedLog.Text(r.Value)));
+    }
+
+    [Fact]
+    public void A_reader_holding_a_replaced_segment_still_reads_it()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 20);
+        var region = log.Log.Read(0, 512);
+
+        log.RollAndClean();
+
+        var bytes = region.ToArray();
+        Assert.Equal(0, RecordBatchHeader.Read(bytes).BaseOffset);
+        Assert.Equal("v0-0", CompactedLog.Text(RecordBatchReader.ReadRecords(bytes)[0].Value));
+    }
+
+    [Fact]
+    public void A_cleaned_log_reopens_after_a_clean_shutdown_and_after_a_crash()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 40, rounds: 10);
+        log.RollAndClean();
+        var expected = TestBatches.ReadAll(log.Log).Select(b => b.Bytes).ToList();
+        log.Log.Close();
+
+        var clean = PartitionLog.Open(log.Log.Partition, log.Log.Directory, log.Log.Config, TestBatches.Cache(), new LogOpenOptions { CleanShutdown = true, RecoveryPoint = log.Log.LogEndOffset });
+        var cleanRead = TestBatches.ReadAll(clean).Select(b => b.Bytes).ToList();
+        var crashed = PartitionLog.Open(log.Log.Partition, log.Log.Directory, log.Log.Config, TestBatches.Cache(), new LogOpenOptions { CleanShutdown = false });
+
+        Assert.Equal(expected, cleanRead);
+        Assert.Equal(expected, TestBatches.ReadAll(crashed).Select(b => b.Bytes));
+        Assert.Equal(log.Log.LogEndOffset, crashed.LogEndOffset);
+    }
+}
