@@ -36,10 +36,9 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
 
     /// <summary>
     /// Filters one validated batch. <paramref name="output"/> receives the new batch when the outcome is
-    /// <see cref="BatchOutcome.Rewritten"/>. <paramref name="keepEmpty"/> makes a batch left with no record
-    /// stay as an empty batch, which keeps its offset range (the cleaner keeps a group's last batch so).
+    /// <see cref="BatchOutcome.Rewritten"/>.
     /// </summary>
-    public BatchOutcome Filter(ReadOnlySpan<byte> batch, bool keepEmpty, ArrayBufferWriter<byte> output)
+    public BatchOutcome Filter(ReadOnlySpan<byte> batch, ArrayBufferWriter<byte> output)
     {
         var header = RecordBatchHeader.Read(batch);
         RecordsRead += header.RecordsCount;
@@ -70,12 +69,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         }
         if (retained == 0)
         {
-            if (!keepEmpty)
-            {
-                return BatchOutcome.Dropped;
-            }
-            WriteEmpty(header, output);
-            return BatchOutcome.Rewritten;
+            return BatchOutcome.Dropped;
         }
         Rebuild(header, section, horizonPassed, retainsTombstone, output);
         return BatchOutcome.Rewritten;
@@ -126,8 +120,11 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         KeepOffsetRange(header, output, start);
     }
 
-    /// <summary>A batch with no record left, kept for its offset range (Kafka writes the same for producer state).</summary>
-    private static void WriteEmpty(in RecordBatchHeader header, ArrayBufferWriter<byte> output)
+    /// <summary>
+    /// A batch with no record left, kept for its offset range (Kafka writes such batches to keep a producer's
+    /// state). Clients skip it; the cleaner writes one only at the end of a group, so they never meet many in a row.
+    /// </summary>
+    public static void WriteEmpty(in RecordBatchHeader header, ArrayBufferWriter<byte> output)
     {
         var start = output.WrittenCount;
         var bytes = output.GetSpan(RecordBatchLayout.HeaderSize)[..RecordBatchLayout.HeaderSize];

@@ -9,8 +9,8 @@ namespace FastLog.Storage.Cleaner;
 /// 1. takes the dirty section from the first dirty offset up to the first uncleanable one (<see cref="CleanableSection"/>);
 /// 2. maps every key of that section to its latest offset, stopping early at a batch boundary when the map is
 ///    full (the rest waits for the next cleaning);
-/// 3. rewrites the log from its start up to where the map stopped, in groups of segments that fit one segment,
-///    keeping the latest record of each key with its offset (<see cref="BatchFilter"/>);
+/// 3. rewrites the log from its start up to where the map stopped, in groups of segments whose cleaned bytes fit
+///    one segment, keeping the latest record of each key with its offset (<see cref="BatchFilter"/>);
 /// 4. swaps each group's cleaned segment in by rename (<see cref="SegmentSwap"/>).
 /// The active segment and everything after the first uncleanable offset are never touched.
 /// </summary>
@@ -49,9 +49,10 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         var endOffset = BuildMap(log, section, cancellation);
         var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs);
         var cleaned = true;
-        foreach (var group in Groups(log, endOffset))
+        var toClean = log.Segments.Take(log.Segments.Count - 1).TakeWhile(segment => segment.BaseOffset < endOffset).ToList();
+        for (var next = 0; next < toClean.Count;)
         {
-            cleaned &= CleanGroup(log, group, filter, settings.NowMs, cancellation);
+            cleaned &= CleanGroup(log, toClean, ref next, filter, settings.NowMs, cancellation);
         }
         return result with
         {
@@ -82,7 +83,7 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
             for (var position = 0; position < segment.Size;)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var batch = ReadBatch(segment, position);
+                var batch = ReadBatch(segment, position, cancellation);
                 var header = RecordBatchHeader.Read(batch);
                 position += header.TotalSize;
                 if (header.LastOffset < end)
@@ -127,63 +128,32 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     }
 
     /// <summary>
-    /// Runs of consecutive segments below <paramref name="endOffset"/> whose bytes together fit one segment
-    /// (cleaning only shrinks them) and whose offsets fit a segment's 32-bit relative offsets, as Kafka groups them.
+    /// Cleans the segments from <paramref name="next"/> on into one new segment and swaps it in; moves
+    /// <paramref name="next"/> past them. A segment joins while what was written so far plus its whole size still
+    /// fits segment.bytes (cleaning only shrinks it) and its offsets fit the 32-bit relative offsets of an index:
+    /// Kafka's grouping, but counted on the cleaned bytes, so segments that clean down to little merge at once.
+    /// Returns false when the log changed under the cleaning (the new segment is then deleted).
     /// </summary>
-    private static List<List<LogSegment>> Groups(PartitionLog log, long endOffset)
+    private bool CleanGroup(PartitionLog log, List<LogSegment> segments, ref int next, BatchFilter filter, long nowMs, CancellationToken cancellation)
     {
-        var segments = log.Segments;
-        var groups = new List<List<LogSegment>>();
-        List<LogSegment>? current = null;
-        long bytes = 0;
-        for (var i = 0; i < segments.Count - 1 && segments[i].BaseOffset < endOffset; i++)
-        {
-            var segment = segments[i];
-            if (current is null || bytes + segment.Size > log.Config.SegmentBytes || segment.NextOffset - 1 - current[0].BaseOffset > int.MaxValue)
-            {
-                current = [];
-                groups.Add(current);
-                bytes = 0;
-            }
-            current.Add(segment);
-            bytes += segment.Size;
-        }
-        return groups;
-    }
-
-    /// <summary>Writes one group's cleaned segment and swaps it in; false when the log changed meanwhile.</summary>
-    private bool CleanGroup(PartitionLog log, List<LogSegment> group, BatchFilter filter, long nowMs, CancellationToken cancellation)
-    {
-        var groupNext = group[^1].NextOffset;
-        var cleaned = LogSegment.CreateWithSuffix(log.Directory, group[0].BaseOffset, log.Config, log.Files, SegmentSwap.CleanedSuffix);
+        var group = new List<LogSegment>();
+        var cleaned = LogSegment.CreateWithSuffix(log.Directory, segments[next].BaseOffset, log.Config, log.Files, SegmentSwap.CleanedSuffix);
         try
         {
-            foreach (var segment in group)
+            RecordBatchHeader? droppedLast = null;
+            while (next < segments.Count && (group.Count == 0 || Fits(cleaned, segments[next], log.Config)))
             {
-                for (var position = 0; position < segment.Size;)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    var batch = ReadBatch(segment, position);
-                    var header = RecordBatchHeader.Read(batch);
-                    position += header.TotalSize;
-                    _rewritten.ResetWrittenCount();
-                    // The group's last batch stays, emptied if need be: the cleaned segment must end where the group
-                    // ended, so that recovery knows which segments a swap replaces.
-                    var outcome = filter.Filter(batch, keepEmpty: header.NextOffset == groupNext, _rewritten);
-                    var kept = outcome switch
-                    {
-                        BatchOutcome.Kept => batch,
-                        BatchOutcome.Rewritten => _rewritten.WrittenSpan,
-                        _ => [],
-                    };
-                    if (!kept.IsEmpty)
-                    {
-                        var keptHeader = RecordBatchHeader.Read(kept);
-                        cleaned.Append(kept, keptHeader.BaseOffset, keptHeader.LastOffset, keptHeader.MaxTimestamp, nowMs);
-                        _bytesWritten += kept.Length;
-                        throttler.Take(kept.Length, cancellation);
-                    }
-                }
+                droppedLast = CopyRetained(segments[next], cleaned, filter, nowMs, cancellation);
+                group.Add(segments[next]);
+                next++;
+            }
+            if (droppedLast is { } last)
+            {
+                // The cleaned segment must end where its group ended, so that recovery knows which segments a swap
+                // replaces: a group whose last batch lost every record keeps it, empty.
+                _rewritten.ResetWrittenCount();
+                BatchFilter.WriteEmpty(last, _rewritten);
+                Append(cleaned, _rewritten.WrittenSpan, nowMs, cancellation);
             }
             cleaned.Trim();
             cleaned.Flush(includeIndexes: true);
@@ -201,11 +171,43 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         return false;
     }
 
+    private static bool Fits(LogSegment cleaned, LogSegment segment, LogConfig config) =>
+        (long)cleaned.Size + segment.Size <= config.SegmentBytes && segment.NextOffset - 1 - cleaned.BaseOffset <= int.MaxValue;
+
+    /// <summary>Appends the retained records of one segment; returns the header of its last batch if that was dropped.</summary>
+    private RecordBatchHeader? CopyRetained(LogSegment segment, LogSegment cleaned, BatchFilter filter, long nowMs, CancellationToken cancellation)
+    {
+        RecordBatchHeader? droppedLast = null;
+        for (var position = 0; position < segment.Size;)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var batch = ReadBatch(segment, position, cancellation);
+            var header = RecordBatchHeader.Read(batch);
+            position += header.TotalSize;
+            _rewritten.ResetWrittenCount();
+            var outcome = filter.Filter(batch, _rewritten);
+            droppedLast = outcome == BatchOutcome.Dropped ? header : null;
+            if (outcome != BatchOutcome.Dropped)
+            {
+                Append(cleaned, outcome == BatchOutcome.Kept ? batch : _rewritten.WrittenSpan, nowMs, cancellation);
+            }
+        }
+        return droppedLast;
+    }
+
+    private void Append(LogSegment cleaned, ReadOnlySpan<byte> batch, long nowMs, CancellationToken cancellation)
+    {
+        var header = RecordBatchHeader.Read(batch);
+        cleaned.Append(batch, header.BaseOffset, header.LastOffset, header.MaxTimestamp, nowMs);
+        _bytesWritten += batch.Length;
+        throttler.Take(batch.Length, cancellation);
+    }
+
     /// <summary>
     /// Copies the batch at <paramref name="position"/> into the reusable buffer and checks its CRC: a batch
     /// corrupted at rest stops the cleaning rather than being copied into a cleaned segment.
     /// </summary>
-    private ReadOnlySpan<byte> ReadBatch(LogSegment segment, int position)
+    private ReadOnlySpan<byte> ReadBatch(LogSegment segment, int position, CancellationToken cancellation)
     {
         Span<byte> peek = stackalloc byte[HeaderPeekBytes];
         segment.CopyBytes(position, peek);
@@ -221,7 +223,7 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         var batch = _batch.AsSpan(0, (int)total);
         segment.CopyBytes(position, batch);
         _bytesRead += total;
-        throttler.Take(total, CancellationToken.None);
+        throttler.Take(total, cancellation);
         var validation = RecordBatchValidator.Validate(batch, requireDenseOffsets: false);
         if (!validation.IsValid)
         {

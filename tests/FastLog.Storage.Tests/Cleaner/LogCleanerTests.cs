@@ -29,17 +29,18 @@ public sealed class LogCleanerTests : IDisposable
     }
 
     [Fact]
-    public void Segments_shrunk_by_an_earlier_cleaning_are_merged_by_the_next()
+    public void Segments_that_clean_down_to_little_are_merged_and_leave_no_run_of_empty_batches()
     {
         var log = new CompactedLog(_dir.Path);
         log.AppendRounds(keys: 50, rounds: 20);
-        var first = log.RollAndClean();
-        var segmentsAfterFirst = log.Log.Segments.Count;
-        log.Append([(CompactedLog.Key(1), "newest")]);
+        var segmentsBefore = log.Log.Segments.Count;
 
-        log.RollAndClean(firstDirty: first.EndOffset);
+        log.RollAndClean();
 
-        Assert.True(log.Log.Segments.Count < segmentsAfterFirst, $"{log.Log.Segments.Count} segments, {segmentsAfterFirst} before");
+        var cleanedSegments = log.Log.Segments.Count - 1;
+        var batches = TestBatches.ReadAll(log.Log).Select(b => RecordBatchHeader.Read(b.Bytes)).ToList();
+        Assert.True(cleanedSegments < segmentsBefore / 2, $"{cleanedSegments} cleaned segments from {segmentsBefore}");
+        Assert.True(batches.Count(b => b.RecordsCount == 0) <= cleanedSegments, "at most one empty batch per cleaned segment, at its end");
         Assert.Equal(50, CompactedLog.ReadRecords(log.Log).Count);
     }
 
