@@ -1,4 +1,5 @@
 using System.Net;
+using FastLog.Broker.Cleaner;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
@@ -28,8 +29,9 @@ public sealed class KafkaBroker : IAsyncDisposable
     /// <summary>Slots per device ring; a full ring makes producers wait (backpressure).</summary>
     private const int RingSize = 1024;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines)
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, LogCleanerService cleaner, AppendPipelines pipelines)
     {
+        Cleaner = cleaner;
         _pipelines = pipelines;
         Services = services;
         _logs = logs;
@@ -40,6 +42,9 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     public RetentionService Retention { get; }
+
+    /// <summary>Compaction of the compacted topics; its metrics say what it did.</summary>
+    public LogCleanerService Cleaner { get; }
 
     public BrokerServices Services { get; }
 
@@ -81,7 +86,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines);
+            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines);
         }
         catch
         {
@@ -100,6 +105,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         await _server.DisposeAsync().ConfigureAwait(false);
         _pipelines.Dispose();
         await Retention.DisposeAsync().ConfigureAwait(false);
+        await Cleaner.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _groupsLoading.ConfigureAwait(false);
         Services.Purgatory.Dispose();

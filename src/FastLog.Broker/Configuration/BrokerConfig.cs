@@ -92,6 +92,21 @@ public sealed record BrokerConfig
     public int OffsetMetadataMaxBytes { get; internal init; }
     public int TransactionMaxTimeoutMs { get; internal init; }
 
+    /// <summary>log.cleaner.enable: whether compacted topics are cleaned at all.</summary>
+    public bool LogCleanerEnable { get; internal init; }
+
+    /// <summary>log.cleaner.threads: logs cleaned at once; 0 runs no cleaner.</summary>
+    public int LogCleanerThreads { get; internal init; }
+
+    /// <summary>log.cleaner.io.max.bytes.per.second: read plus write rate of all cleaner threads together.</summary>
+    public double LogCleanerIoMaxBytesPerSecond { get; internal init; }
+
+    /// <summary>log.cleaner.dedupe.buffer.size: key-map memory of all cleaner threads together.</summary>
+    public long LogCleanerDedupeBufferSize { get; internal init; }
+
+    /// <summary>log.cleaner.backoff.ms: the sleep when no log needs cleaning.</summary>
+    public long LogCleanerBackoffMs { get; internal init; }
+
     /// <summary>
     /// Every config of <see cref="BrokerConfigDefinitions"/>, ordered by name, for DescribeConfigs of the broker
     /// resource: the value as written (STATIC_BROKER_CONFIG) or the default (DEFAULT_CONFIG; null when Kafka has none).

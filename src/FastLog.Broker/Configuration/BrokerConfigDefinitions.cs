@@ -42,6 +42,13 @@ public static class BrokerConfigDefinitions
         new(B.OffsetsRetentionMinutes, ConfigType.Int, "10080", ConfigValidator.AtLeast(1)),
         new(B.OffsetMetadataMaxBytes, ConfigType.Int, "4096", ConfigValidator.AtLeast(0)),
         new(B.TransactionMaxTimeoutMs, ConfigType.Int, "900000", ConfigValidator.AtLeast(1)),
+        // The log cleaner (compaction), with Kafka's defaults: one thread, 128 MiB of key map shared by the
+        // threads, no I/O limit (Double.MAX_VALUE), 15 s of sleep when no log needs cleaning.
+        new(B.LogCleanerEnable, ConfigType.Boolean, "true"),
+        new(B.LogCleanerThreads, ConfigType.Int, "1", ConfigValidator.AtLeast(0)),
+        new(B.LogCleanerIoMaxBytesPerSecond, ConfigType.Double, "1.7976931348623157E308", ConfigValidator.Custom("positive", value => (double)value > 0 ? null : "must be positive")),
+        new(B.LogCleanerDedupeBufferSize, ConfigType.Long, "134217728", ConfigValidator.AtLeast(1024 * 1024)),
+        new(B.LogCleanerBackoffMs, ConfigType.Long, "15000", ConfigValidator.AtLeast(0)),
 
         // The synonyms counted in other units than their topic config; those in the same unit are derived below.
         new(B.LogRetentionMinutes, ConfigType.Int, null, ConfigValidator.AtLeast(-1)),

@@ -46,4 +46,9 @@ public static class BrokerConfigNames
     public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
     public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
     public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
+    public const string LogCleanerEnable = "log.cleaner.enable";
+    public const string LogCleanerThreads = "log.cleaner.threads";
+    public const string LogCleanerIoMaxBytesPerSecond = "log.cleaner.io.max.bytes.per.second";
+    public const string LogCleanerDedupeBufferSize = "log.cleaner.dedupe.buffer.size";
+    public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
 }

@@ -29,6 +29,10 @@ public sealed class EffectiveTopicConfig
         SegmentMs = Value<long>(N.SegmentMs);
         SegmentIndexBytes = Value<int>(N.SegmentIndexBytes);
         IndexIntervalBytes = Value<int>(N.IndexIntervalBytes);
+        DeleteRetentionMs = Value<long>(N.DeleteRetentionMs);
+        MinCleanableDirtyRatio = Value<double>(N.MinCleanableDirtyRatio);
+        MinCompactionLagMs = Value<long>(N.MinCompactionLagMs);
+        MaxCompactionLagMs = Value<long>(N.MaxCompactionLagMs);
     }
 
     /// <summary>Every topic config of <see cref="TopicConfigDefinitions"/>, ordered by name.</summary>
@@ -56,8 +60,26 @@ public sealed class EffectiveTopicConfig
 
     public int SegmentBytes { get; }
     public long SegmentMs { get; }
+
+    /// <summary>
+    /// The age at which the active segment rolls: for a compacted topic also max.compaction.lag.ms, since the
+    /// active segment is never cleaned (Kafka's LogConfig.maxSegmentMs).
+    /// </summary>
+    public long MaxSegmentMs => CleanupPolicy.HasFlag(CleanupPolicy.Compact) ? Math.Min(SegmentMs, MaxCompactionLagMs) : SegmentMs;
     public int SegmentIndexBytes { get; }
     public int IndexIntervalBytes { get; }
+
+    /// <summary>delete.retention.ms: how long a tombstone stays after the cleaner first sees it.</summary>
+    public long DeleteRetentionMs { get; }
+
+    /// <summary>min.cleanable.dirty.ratio: a compacted log is cleaned once its dirty share exceeds this.</summary>
+    public double MinCleanableDirtyRatio { get; }
+
+    /// <summary>min.compaction.lag.ms: records stay uncompacted at least this long.</summary>
+    public long MinCompactionLagMs { get; }
+
+    /// <summary>max.compaction.lag.ms: dirty records older than this make their log cleaned whatever its ratio.</summary>
+    public long MaxCompactionLagMs { get; }
 
     /// <summary>From the broker's log.preallocation: a broker-wide choice, not a topic config.</summary>
     public SegmentPreallocation Preallocation { get; }
@@ -70,7 +92,7 @@ public sealed class EffectiveTopicConfig
     public LogConfig ToLogConfig() => new()
     {
         SegmentBytes = SegmentBytes,
-        SegmentMs = SegmentMs,
+        SegmentMs = MaxSegmentMs,
         IndexIntervalBytes = IndexIntervalBytes,
         MaxIndexBytes = SegmentIndexBytes,
         Preallocation = Preallocation,

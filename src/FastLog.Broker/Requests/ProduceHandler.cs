@@ -87,6 +87,10 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         // timestamps are stamped into the batches in place when they are written.
         var records = MemoryMarshal.AsMemory(data.Records!.Value.Memory);
         var validation = ValidateBatches(records.Span, config!.MaxMessageBytes);
+        if (validation == ErrorCode.None && config.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && !RecordKeys.AllHaveKeys(records.Span))
+        {
+            validation = ErrorCode.InvalidRecord; // Kafka: compacted topics accept only keyed records
+        }
         if (validation != ErrorCode.None)
         {
             result.ErrorCode = (short)validation;

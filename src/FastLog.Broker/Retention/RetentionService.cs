@@ -44,7 +44,7 @@ public sealed class RetentionService : IAsyncDisposable
                         continue;
                     }
                     var log = partition.Log;
-                    if (RetentionPolicy.ShouldRollIdle(log, config.SegmentMs, now))
+                    if (RetentionPolicy.ShouldRollIdle(log, config.MaxSegmentMs, now))
                     {
                         log.Roll();
                     }

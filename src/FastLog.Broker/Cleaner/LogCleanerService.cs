@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using FastLog.Broker.Configuration;
+using FastLog.Storage;
+using FastLog.Storage.Cleaner;
+
+namespace FastLog.Broker.Cleaner;
+
+/// <summary>
+/// Compaction for every hosted partition whose cleanup.policy has "compact" (Kafka's LogCleaner): the sibling of
+/// retention. log.cleaner.threads threads each take the dirtiest log not being cleaned — one whose dirty ratio
+/// exceeds min.cleanable.dirty.ratio, or whose oldest dirty record is older than max.compaction.lag.ms — clean
+/// it and checkpoint its new first dirty offset; with nothing to clean they sleep log.cleaner.backoff.ms. The
+/// threads share log.cleaner.dedupe.buffer.size for their key maps (allocated on their first cleaning) and the
+/// log.cleaner.io.max.bytes.per.second limit.
+/// </summary>
+public sealed class LogCleanerService : IAsyncDisposable
+{
+    private readonly BrokerServices _broker;
+    private readonly Action<string> _log;
+    private readonly CleanerCheckpoints _checkpoints = new();
+    private readonly Throttler _throttler;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private readonly HashSet<TopicPartition> _inProgress = [];
+    private readonly Task[] _threads;
+
+    public LogCleanerService(BrokerServices broker, Action<string> log)
+    {
+        _broker = broker;
+        _log = log;
+        var config = broker.Config;
+        _throttler = new Throttler(config.LogCleanerIoMaxBytesPerSecond);
+        var threads = config.LogCleanerEnable ? config.LogCleanerThreads : 0;
+        var mapBytes = threads == 0 ? 0 : config.LogCleanerDedupeBufferSize / threads;
+        _threads = [.. Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(() => Run(mapBytes), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
+    }
+
+    public CleanerMetrics Metrics { get; } = new();
+
+    private void Run(long mapBytes)
+    {
+        LogCleaner? cleaner = null;
+        var backoff = TimeSpan.FromMilliseconds(_broker.Config.LogCleanerBackoffMs);
+        while (!_stop.IsCancellationRequested)
+        {
+            var chosen = Grab();
+            if (chosen is not { } work)
+            {
+                _stop.Token.WaitHandle.WaitOne(backoff);
+                continue;
+            }
+            try
+            {
+                cleaner ??= new LogCleaner(new OffsetMap(mapBytes), _throttler);
+                Clean(cleaner, work.Log, work.Config);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException)
+            {
+                // The log stays as it was (a cleaning swaps segments in only once they are whole); it is tried again later.
+                _log($"{work.Log.Partition}: cleaning failed: {e.Message}");
+                _stop.Token.WaitHandle.WaitOne(backoff);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _inProgress.Remove(work.Log.Partition);
+                }
+            }
+        }
+    }
+
+    private void Clean(LogCleaner cleaner, PartitionLog log, EffectiveTopicConfig config)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var result = cleaner.Clean(log, _checkpoints.FirstDirtyOffset(log), new CompactionSettings
+        {
+            NowMs = now,
+            DeleteRetentionMs = config.DeleteRetentionMs,
+            MinCompactionLagMs = config.MinCompactionLagMs,
+        }, _stop.Token);
+        if (!result.Cleaned)
+        {
+            _log($"{log.Partition}: cleaning of [{result.FirstDirtyOffset}, {result.EndOffset}) given up: the log changed under it");
+            return;
+        }
+        _checkpoints.Update(log, result.EndOffset);
+        var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Metrics.RecordClean(result, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), elapsedMs);
+        _log($"{log.Partition}: cleaned offsets [{result.FirstDirtyOffset}, {result.EndOffset}) at dirty ratio {result.DirtyRatio:F2}: "
+            + $"read {result.BytesRead} bytes, wrote {result.BytesWritten} bytes, removed {result.RecordsRemoved} of {result.RecordsRead} records, "
+            + $"segments {result.SegmentsBefore} -> {result.SegmentsAfter}, in {elapsedMs} ms");
+    }
+
+    /// <summary>The dirtiest compacted log that needs cleaning and is not being cleaned, marked as taken; null if none.</summary>
+    private (PartitionLog Log, EffectiveTopicConfig Config)? Grab()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        (PartitionLog Log, EffectiveTopicConfig Config, double Ratio)? best = null;
+        foreach (var topic in _broker.Metadata.Topics)
+        {
+            var config = _broker.TopicConfig(topic);
+            if (!config.CleanupPolicy.HasFlag(CleanupPolicy.Compact))
+            {
+                continue;
+            }
+            for (var p = 0; p < topic.PartitionCount; p++)
+            {
+                if (_broker.Replicas.Get(topic.Name, p) is not { } partition)
+                {
+                    continue;
+                }
+                var log = partition.Log;
+                var section = CleanableSection.Of(log, _checkpoints.FirstDirtyOffset(log), now, config.MinCompactionLagMs);
+                Metrics.RecordRatio(log.Partition, section.DirtyRatio);
+                var overdue = section.FirstDirtyTimestamp >= 0 && now - section.FirstDirtyTimestamp > config.MaxCompactionLagMs;
+                if (!section.HasDirtyData || !(section.DirtyRatio > config.MinCleanableDirtyRatio || overdue))
+                {
+                    continue;
+                }
+                // Overdue logs come first whatever their ratio: max.compaction.lag.ms is a promise.
+                var rank = overdue ? 1 + section.DirtyRatio : section.DirtyRatio;
+                lock (_lock)
+                {
+                    if (!_inProgress.Contains(log.Partition) && (best is null || rank > best.Value.Ratio))
+                    {
+                        best = (log, config, rank);
+                    }
+                }
+            }
+        }
+        if (best is not { } chosen)
+        {
+            return null;
+        }
+        lock (_lock)
+        {
+            return _inProgress.Add(chosen.Log.Partition) ? (chosen.Log, chosen.Config) : null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_threads).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
