@@ -1,14 +1,19 @@
 using FastLog.CrashAppender;
 using FastLog.Protocol.Records;
 using FastLog.Storage;
+using FastLog.Storage.Cleaner;
 
 // Appends batches to one partition and flushes them, forever, printing each flushed log end offset.
 // A test kills it with SIGKILL at random points and checks that every batch it reported is still there.
-if (args.Length != 3 || !int.TryParse(args[1], out var segmentBytes) || !Enum.TryParse<SegmentPreallocation>(args[2], out var preallocation))
+// With "compact" it also cleans the log every few flushes ("CLEANING" before, "CLEANED n" after), so that
+// kills land in the middle of cleanings and their swaps.
+if (args.Length is not (3 or 4) || !int.TryParse(args[1], out var segmentBytes) || !Enum.TryParse<SegmentPreallocation>(args[2], out var preallocation)
+    || (args.Length == 4 && args[3] != "compact"))
 {
-    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead>");
+    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead> [compact]");
     return 1;
 }
+var compact = args.Length == 4;
 
 var partition = new TopicPartition("crash", 0);
 var options = new LogManagerOptions
@@ -21,6 +26,8 @@ using var manager = LogManager.Open(options);
 var log = manager.GetOrCreate(partition);
 Console.WriteLine($"READY {log.LogEndOffset}");
 
+var cleaner = new LogCleaner(new OffsetMap(1024 * 1024), new Throttler(double.MaxValue));
+var checkpoints = new CleanerCheckpoints();
 var flushes = 0;
 while (true)
 {
@@ -38,4 +45,15 @@ while (true)
         manager.CheckpointAll(); // recovery then starts at varying points
     }
     Console.WriteLine($"FLUSHED {log.LogEndOffset}");
+    if (compact && flushes % 5 == 0)
+    {
+        log.HighWatermark = log.LogEndOffset;
+        Console.WriteLine("CLEANING");
+        var result = cleaner.Clean(log, checkpoints.FirstDirtyOffset(log), new CompactionSettings { NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+        if (result.Cleaned)
+        {
+            checkpoints.Update(log, result.EndOffset);
+        }
+        Console.WriteLine($"CLEANED {result.EndOffset}");
+    }
 }

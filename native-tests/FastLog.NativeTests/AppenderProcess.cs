@@ -10,8 +10,10 @@ public sealed class AppenderProcess : IDisposable
     private readonly Process _process;
     private readonly BlockingCollection<string> _lines = [];
     private long _flushedOffset = -1;
+    private int _cleaningsStarted;
 
-    public AppenderProcess(string dataDir, int segmentBytes, string preallocation)
+    /// <param name="compact">Also clean the log every few flushes (the appender's "compact" mode).</param>
+    public AppenderProcess(string dataDir, int segmentBytes, string preallocation, bool compact = false)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -23,6 +25,10 @@ public sealed class AppenderProcess : IDisposable
         start.ArgumentList.Add(dataDir);
         start.ArgumentList.Add(segmentBytes.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(preallocation);
+        if (compact)
+        {
+            start.ArgumentList.Add("compact");
+        }
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -34,6 +40,10 @@ public sealed class AppenderProcess : IDisposable
             if (e.Data.StartsWith("FLUSHED ", StringComparison.Ordinal))
             {
                 Volatile.Write(ref _flushedOffset, long.Parse(e.Data.AsSpan(8), CultureInfo.InvariantCulture));
+            }
+            if (e.Data == "CLEANING")
+            {
+                Interlocked.Increment(ref _cleaningsStarted);
             }
             _lines.Add(e.Data);
         };
@@ -82,6 +92,16 @@ public sealed class AppenderProcess : IDisposable
         while (FlushedOffset < offset && DateTime.UtcNow < deadline && !_process.HasExited)
         {
             _lines.TryTake(out _, TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    /// <summary>Waits until the appender has started <paramref name="count"/> cleanings, or the deadline passes.</summary>
+    public void WaitForCleaningsStarted(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _cleaningsStarted) < count && DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            _lines.TryTake(out _, TimeSpan.FromMilliseconds(5));
         }
     }
 
