@@ -96,6 +96,23 @@ public sealed class LogCommandTests : IDisposable
     }
 
     [Fact]
+    public void Dump_of_a_cleaned_segment_marks_the_compacted_batches_and_counts_the_offsets_removed()
+    {
+        Directory.CreateDirectory(PartitionDir);
+        Record At(long offset) => new(offset, 1_700_000_000_000, Encoding.UTF8.GetBytes($"key-{offset}"), Encoding.UTF8.GetBytes("v"), []);
+        var cleaned = RecordBatchBuilder.Build(new RecordBatchOptions { BaseOffset = 0 }, [At(1), At(4)]); // offsets 0, 2, 3 gone
+        var whole = RecordBatchBuilder.Build(new RecordBatchOptions { BaseOffset = 10 }, [At(10), At(11)]); // 5 to 9 gone
+        File.WriteAllBytes(FirstSegment(), [.. cleaned, .. whole]);
+
+        var dump = FastlogProcess.Run("log", "dump", FirstSegment());
+
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        Assert.EndsWith(" compactedAway: 3", BatchLines(dump)[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("compactedAway", BatchLines(dump)[1], StringComparison.Ordinal);
+        Assert.Equal("compacted: 8 of the 12 offsets in [0, 12) were removed by the log cleaner", dump.Lines[^1]);
+    }
+
+    [Fact]
     public void Dump_stops_after_max_batches_and_prints_no_records_without_the_flag()
     {
         Assert.Equal(0, FastlogProcess.Run("log", "sample", DataDir, "--batches", "12").ExitCode);

@@ -19,7 +19,10 @@ internal static class DumpText
             $"producerEpoch: {h.ProducerEpoch} baseSequence: {h.BaseSequence} partitionLeaderEpoch: {h.PartitionLeaderEpoch} " +
             $"maxTimestamp: {h.MaxTimestamp} timestampType: {(h.IsLogAppendTime ? "LogAppendTime" : "CreateTime")}";
         // With the bit set, the cleaner has put the delete horizon where the base timestamp was.
-        return h.HasDeleteHorizon ? $"{line} deleteHorizon: {h.BaseTimestamp}" : line;
+        line = h.HasDeleteHorizon ? $"{line} deleteHorizon: {h.BaseTimestamp}" : line;
+        // A batch the cleaner rewrote keeps its offset range but not every record in it.
+        var removed = h.LastOffsetDelta + 1L - h.RecordsCount;
+        return removed > 0 ? $"{line} compactedAway: {removed}" : line;
     }
 
     public static string RecordLine(Record record, bool control)

@@ -5,7 +5,10 @@ using FastLog.Tools.Cli;
 
 namespace FastLog.Tools.Dump;
 
-/// <summary>Prints the batches (and records) of a .log file, stopping at its zero tail or its first corrupt batch.</summary>
+/// <summary>
+/// Prints the batches (and records) of a .log file, stopping at its zero tail or its first corrupt batch. A segment
+/// the cleaner wrote has offsets missing, between batches and inside them: a last line counts them.
+/// </summary>
 internal static class SegmentDump
 {
     public static int Run(string path, bool records, int maxBatches, TextWriter output)
@@ -14,9 +17,12 @@ internal static class SegmentDump
         using var scanner = SegmentBatchScanner.Open(path, baseOffset, baseOffset);
         output.WriteLine($"Dumping {path}");
         var batches = 0;
+        long removed = 0, next = baseOffset;
         while (batches < maxBatches && scanner.MoveNext())
         {
             batches++;
+            removed += scanner.Header.BaseOffset - next + scanner.Header.LastOffsetDelta + 1L - scanner.Header.RecordsCount;
+            next = scanner.Header.NextOffset;
             output.WriteLine(DumpText.BatchLine(scanner.Position, scanner.Header, crcValid: true));
             if (records && WriteRecords(scanner, output) is { } reason)
             {
@@ -26,6 +32,10 @@ internal static class SegmentDump
         }
         if (scanner.Problem is not { } problem)
         {
+            if (removed > 0)
+            {
+                output.WriteLine($"compacted: {removed} of the {next - baseOffset} offsets in [{baseOffset}, {next}) were removed by the log cleaner");
+            }
             return ExitCodes.Ok;
         }
         if (scanner.HasHeader)
