@@ -30,6 +30,9 @@ public ref struct RecordReader
 
     public readonly bool IsEmpty => _remaining.IsEmpty;
 
+    /// <summary>Bytes not read yet: where the next record starts, counted from the end of the section.</summary>
+    public readonly int RemainingBytes => _remaining.Length;
+
     public bool TryRead(out RecordView record)
     {
         record = default;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using FastLog.Protocol.Compression;
 using FastLog.Protocol.Records;
 
 namespace FastLog.Storage.Cleaner;
@@ -30,6 +31,7 @@ public enum BatchOutcome
 public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs)
 {
     private readonly List<Record> _retained = [];
+    private readonly ArrayBufferWriter<byte> _plain = new(64 * 1024);
 
     public long RecordsRead { get; private set; }
     public long RecordsRemoved { get; private set; }
@@ -71,7 +73,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         {
             return BatchOutcome.Dropped;
         }
-        Rebuild(header, section, horizonPassed, retainsTombstone, output);
+        Rebuild(header, batch, section, horizonPassed, retainsTombstone, output);
         return BatchOutcome.Rewritten;
     }
 
@@ -88,7 +90,62 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         return record.HasValue || !horizonPassed;
     }
 
-    private void Rebuild(in RecordBatchHeader header, ReadOnlySpan<byte> section, bool horizonPassed, bool retainsTombstone, ArrayBufferWriter<byte> output)
+    private void Rebuild(in RecordBatchHeader header, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> section, bool horizonPassed, bool retainsTombstone, ArrayBufferWriter<byte> output)
+    {
+        if (header.HasDeleteHorizon || !retainsTombstone)
+        {
+            CopyRetainedRecords(header, batch, section, horizonPassed, output);
+        }
+        else
+        {
+            Reencode(header, section, horizonPassed, output);
+        }
+    }
+
+    /// <summary>
+    /// The common case: the base offset and base timestamp stay, so the kept records' bytes (whose offset and
+    /// timestamp are deltas from those) are copied as they are, behind the original header; only the records
+    /// section is compressed again, with the batch's codec.
+    /// </summary>
+    private void CopyRetainedRecords(in RecordBatchHeader header, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> section, bool horizonPassed, ArrayBufferWriter<byte> output)
+    {
+        _plain.ResetWrittenCount();
+        var retained = 0;
+        var maxTimestamp = long.MinValue;
+        var reader = new RecordReader(section);
+        var start = 0;
+        while (reader.TryRead(out var record))
+        {
+            if (Retains(record, header.BaseOffset + record.OffsetDelta, horizonPassed))
+            {
+                _plain.Write(section.Slice(start, record.SizeInBytes));
+                maxTimestamp = Math.Max(maxTimestamp, header.BaseTimestamp + record.TimestampDelta);
+                retained++;
+            }
+            start = section.Length - reader.RemainingBytes;
+        }
+        var begin = output.WrittenCount;
+        output.Write(batch[..RecordBatchLayout.HeaderSize]);
+        if (header.Compression == CompressionType.None)
+        {
+            output.Write(_plain.WrittenSpan);
+        }
+        else
+        {
+            RecordCompression.Compress(header.Compression, _plain.WrittenSpan, output);
+        }
+        var written = System.Runtime.InteropServices.MemoryMarshal.AsMemory(output.WrittenMemory[begin..]).Span;
+        BinaryPrimitives.WriteInt32BigEndian(written[RecordBatchLayout.BatchLength..], written.Length - RecordBatchLayout.LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(written[RecordBatchLayout.RecordsCount..], retained);
+        if (!header.IsLogAppendTime)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(written[RecordBatchLayout.MaxTimestamp..], maxTimestamp);
+        }
+        RecordBatchBuilder.RewriteCrc(written);
+    }
+
+    /// <summary>A delete horizon is stamped: it becomes the base timestamp, so every kept record is encoded anew.</summary>
+    private void Reencode(in RecordBatchHeader header, ReadOnlySpan<byte> section, bool horizonPassed, ArrayBufferWriter<byte> output)
     {
         _retained.Clear();
         var reader = new RecordReader(section);
@@ -103,8 +160,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
             }
         }
         // KIP-534: a tombstone's delete horizon is stamped the first time it is cleaned, and it is removed by the
-        // first cleaning after the horizon; a batch that already carries one keeps it.
-        long? horizon = header.HasDeleteHorizon ? header.BaseTimestamp : retainsTombstone ? nowMs + deleteRetentionMs : null;
+        // first cleaning after the horizon.
         var start = output.WrittenCount;
         RecordBatchBuilder.Write(new RecordBatchOptions
         {
@@ -112,7 +168,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
             PartitionLeaderEpoch = header.PartitionLeaderEpoch,
             Compression = header.Compression,
             LogAppendTime = header.IsLogAppendTime,
-            DeleteHorizonMs = horizon,
+            DeleteHorizonMs = nowMs + deleteRetentionMs,
             ProducerId = header.ProducerId,
             ProducerEpoch = header.ProducerEpoch,
             BaseSequence = header.BaseSequence,
