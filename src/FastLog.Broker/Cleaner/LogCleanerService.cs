@@ -102,6 +102,7 @@ public sealed class LogCleanerService : IAsyncDisposable
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         (PartitionLog Log, EffectiveTopicConfig Config, double Ratio)? best = null;
+        var compacted = new HashSet<TopicPartition>();
         foreach (var topic in _broker.Metadata.Topics)
         {
             var config = _broker.TopicConfig(topic);
@@ -116,15 +117,13 @@ public sealed class LogCleanerService : IAsyncDisposable
                     continue;
                 }
                 var log = partition.Log;
+                compacted.Add(log.Partition);
                 var section = CleanableSection.Of(log, _checkpoints.FirstDirtyOffset(log), now, config.MinCompactionLagMs);
                 Metrics.RecordRatio(log.Partition, section.DirtyRatio);
-                var overdue = section.FirstDirtyTimestamp >= 0 && now - section.FirstDirtyTimestamp > config.MaxCompactionLagMs;
-                if (!section.HasDirtyData || !(section.DirtyRatio > config.MinCleanableDirtyRatio || overdue))
+                if (CleanerSelection.Rank(section, config.MinCleanableDirtyRatio, config.MaxCompactionLagMs, now) is not { } rank)
                 {
                     continue;
                 }
-                // Overdue logs come first whatever their ratio: max.compaction.lag.ms is a promise.
-                var rank = overdue ? 1 + section.DirtyRatio : section.DirtyRatio;
                 lock (_lock)
                 {
                     if (!_inProgress.Contains(log.Partition) && (best is null || rank > best.Value.Ratio))
@@ -133,6 +132,10 @@ public sealed class LogCleanerService : IAsyncDisposable
                     }
                 }
             }
+        }
+        foreach (var forgotten in _checkpoints.RetainOnly(compacted))
+        {
+            Metrics.Forget(forgotten);
         }
         if (best is not { } chosen)
         {

@@ -34,18 +34,31 @@ public sealed class CleanerCheckpoints
         }
     }
 
-    /// <summary>Forgets a deleted partition, so a topic created again under its name starts dirty.</summary>
-    public void Remove(PartitionLog log)
+    /// <summary>
+    /// Forgets every partition not in <paramref name="compacted"/> (deleted, or no longer compacted), so that a
+    /// topic created again under its name, or compacted again later, starts all dirty. Returns those forgotten.
+    /// </summary>
+    public List<TopicPartition> RetainOnly(IReadOnlySet<TopicPartition> compacted)
     {
-        var dataDir = DataDirOf(log);
+        var forgotten = new List<TopicPartition>();
         lock (_lock)
         {
-            var offsets = Load(dataDir);
-            if (offsets.Remove(log.Partition))
+            foreach (var (dataDir, offsets) in _byDataDir)
             {
+                var stale = offsets.Keys.Where(p => !compacted.Contains(p)).ToList();
+                if (stale.Count == 0)
+                {
+                    continue;
+                }
+                foreach (var partition in stale)
+                {
+                    offsets.Remove(partition);
+                }
                 new OffsetCheckpointFile(Path.Combine(dataDir, FileName)).Write(offsets);
+                forgotten.AddRange(stale);
             }
         }
+        return forgotten;
     }
 
     private Dictionary<TopicPartition, long> Load(string dataDir)
