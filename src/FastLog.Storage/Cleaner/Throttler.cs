@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FastLog.Storage.Cleaner;
 
 /// <summary>
@@ -25,11 +23,22 @@ public sealed class Throttler(double maxBytesPerSecond, TimeProvider? time = nul
     /// <summary>Counts <paramref name="bytes"/> and sleeps as long as the rate requires (in bounded steps).</summary>
     public void Take(long bytes, CancellationToken cancellation)
     {
+        var wait = Account(bytes);
+        while (wait > TimeSpan.Zero && !cancellation.IsCancellationRequested)
+        {
+            var step = wait < MaxSleep ? wait : MaxSleep;
+            cancellation.WaitHandle.WaitOne(step);
+            wait -= step;
+        }
+    }
+
+    /// <summary>Counts <paramref name="bytes"/> and returns how long the caller must wait for the rate to hold.</summary>
+    public TimeSpan Account(long bytes)
+    {
         if (IsUnlimited || bytes <= 0)
         {
-            return;
+            return TimeSpan.Zero;
         }
-        TimeSpan wait;
         lock (_lock)
         {
             var now = _time.GetTimestamp();
@@ -40,14 +49,8 @@ public sealed class Throttler(double maxBytesPerSecond, TimeProvider? time = nul
             }
             _bytesInWindow += bytes;
             var due = TimeSpan.FromSeconds(_bytesInWindow / MaxBytesPerSecond);
-            wait = due - _time.GetElapsedTime(_windowStart, now);
+            var wait = due - _time.GetElapsedTime(_windowStart, now);
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
-        while (wait > TimeSpan.Zero && !cancellation.IsCancellationRequested)
-        {
-            var step = wait < MaxSleep ? wait : MaxSleep;
-            cancellation.WaitHandle.WaitOne(step);
-            wait -= step;
-        }
-        Debug.Assert(wait <= TimeSpan.Zero || cancellation.IsCancellationRequested);
     }
 }
