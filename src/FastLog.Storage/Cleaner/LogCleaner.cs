@@ -23,8 +23,6 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     private long _bytesRead;
     private long _bytesWritten;
 
-    public OffsetMap Map => map;
-
     /// <param name="firstDirtyOffset">From the cleaner checkpoint (-1: the whole log is dirty).</param>
     public CleanResult Clean(PartitionLog log, long firstDirtyOffset, CompactionSettings settings, CancellationToken cancellation = default)
     {
@@ -49,7 +47,8 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         var endOffset = BuildMap(log, section, cancellation);
         var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs);
         var cleaned = true;
-        var toClean = log.Segments.Take(log.Segments.Count - 1).TakeWhile(segment => segment.BaseOffset < endOffset).ToList();
+        var segments = log.Segments;
+        var toClean = segments.Take(segments.Count - 1).TakeWhile(segment => segment.BaseOffset < endOffset).ToList();
         for (var next = 0; next < toClean.Count;)
         {
             cleaned &= CleanGroup(log, toClean, ref next, filter, settings.NowMs, cancellation);
