@@ -19,9 +19,9 @@ public sealed class MappedFile(string path, bool writableMapping)
     internal LinkedListNode<MappedFile>? LruNode { get; set; }
 
     /// <summary>Renames the file on disk; an open handle stays valid across a rename on POSIX.</summary>
-    internal void MoveTo(string newPath, bool overwrite = false)
+    internal void MoveTo(string newPath)
     {
-        File.Move(Path, newPath, overwrite);
+        File.Move(Path, newPath);
         Path = newPath;
     }
 }

@@ -477,7 +477,7 @@ public sealed class LogSegment
     public const string DeletedSuffix = ".deleted";
 
     /// <summary>
-    /// Retention's delete: the files are renamed to "*.deleted" at once (a restart removes leftovers) and removed
+    /// Retention's and the cleaner's delete: the files are renamed to "*.deleted" at once (a restart removes leftovers) and removed
     /// after <paramref name="delay"/> (file.delete.delay.ms), so a fetch still sending from this segment is never
     /// cut off mid-send.
     /// </summary>
@@ -489,8 +489,14 @@ public sealed class LogSegment
             _cache.Invalidate(file);
             if (File.Exists(file.Path))
             {
-                // Overwrite: the cleaner may replace a segment of the same base offset again within the delay.
-                file.MoveTo(file.Path + DeletedSuffix, overwrite: true);
+                // The cleaner may replace a segment of the same base offset again within the delay: the earlier
+                // one's files keep their own name, so its timer never removes the later one's early.
+                var target = file.Path + DeletedSuffix;
+                for (var n = 1; File.Exists(target); n++)
+                {
+                    target = $"{file.Path}.{n}{DeletedSuffix}";
+                }
+                file.MoveTo(target);
             }
         }
         var paths = files.Select(f => f.Path).ToArray();

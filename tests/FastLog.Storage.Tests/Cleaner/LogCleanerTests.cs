@@ -247,6 +247,25 @@ public sealed class LogCleanerTests : IDisposable
     }
 
     [Fact]
+    public void Readers_of_two_generations_replaced_at_the_same_base_offset_each_read_their_own_bytes()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 20);
+        var original = log.Log.Read(0, 512);
+        var originalBytes = original.ToArray();
+        var first = log.RollAndClean();
+        var cleaned = log.Log.Read(0, 512);
+        var cleanedBytes = cleaned.ToArray();
+        log.Append([(CompactedLog.Key(1), "newest")]);
+
+        log.RollAndClean(firstDirty: first.EndOffset);
+
+        Assert.NotEqual(originalBytes, cleanedBytes);
+        Assert.Equal(originalBytes, original.ToArray());
+        Assert.Equal(cleanedBytes, cleaned.ToArray());
+    }
+
+    [Fact]
     public void A_cleaned_log_reopens_after_a_clean_shutdown_and_after_a_crash()
     {
         var log = new CompactedLog(_dir.Path);
