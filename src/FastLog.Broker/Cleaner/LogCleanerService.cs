@@ -17,17 +17,19 @@ public sealed class LogCleanerService : IAsyncDisposable
 {
     private readonly BrokerServices _broker;
     private readonly Action<string> _log;
-    private readonly CleanerCheckpoints _checkpoints = new();
+    private readonly CleanerCheckpoints _checkpoints;
     private readonly Throttler _throttler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly HashSet<TopicPartition> _inProgress = [];
+    private readonly Dictionary<TopicPartition, DateTime> _restingUntil = [];
     private readonly Task[] _threads;
 
     public LogCleanerService(BrokerServices broker, Action<string> log)
     {
         _broker = broker;
         _log = log;
+        _checkpoints = new CleanerCheckpoints(log);
         var config = broker.Config;
         _throttler = new Throttler(config.LogCleanerIoMaxBytesPerSecond);
         var threads = config.LogCleanerEnable ? config.LogCleanerThreads : 0;
@@ -43,14 +45,15 @@ public sealed class LogCleanerService : IAsyncDisposable
         var backoff = TimeSpan.FromMilliseconds(_broker.Config.LogCleanerBackoffMs);
         while (!_stop.IsCancellationRequested)
         {
-            var chosen = Grab();
-            if (chosen is not { } work)
-            {
-                _stop.Token.WaitHandle.WaitOne(backoff);
-                continue;
-            }
+            PartitionLog? taken = null;
             try
             {
+                if (Grab() is not { } work)
+                {
+                    _stop.Token.WaitHandle.WaitOne(backoff);
+                    continue;
+                }
+                taken = work.Log;
                 cleaner ??= new LogCleaner(new OffsetMap(mapBytes), _throttler);
                 Clean(cleaner, work.Log, work.Config);
             }
@@ -58,21 +61,35 @@ public sealed class LogCleanerService : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException
+                or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException)
             {
-                // The log stays as it was (a cleaning swaps segments in only once they are whole); it is tried again later.
-                _log($"{work.Log.Partition}: cleaning failed: {e.Message}");
+                // The log stays as it was (a cleaning swaps segments in only once they are whole). Kafka marks such a
+                // log uncleanable; here it rests a while so that it does not keep the other logs waiting.
+                _log($"{taken?.Partition.ToString() ?? "log cleaner"}: cleaning failed, retried in {FailureRest(backoff).TotalSeconds:F0} s: {e.Message}");
+                if (taken is not null)
+                {
+                    lock (_lock)
+                    {
+                        _restingUntil[taken.Partition] = DateTime.UtcNow + FailureRest(backoff);
+                    }
+                }
                 _stop.Token.WaitHandle.WaitOne(backoff);
             }
             finally
             {
-                lock (_lock)
+                if (taken is not null)
                 {
-                    _inProgress.Remove(work.Log.Partition);
+                    lock (_lock)
+                    {
+                        _inProgress.Remove(taken.Partition);
+                    }
                 }
             }
         }
     }
+
+    private static TimeSpan FailureRest(TimeSpan backoff) => TimeSpan.FromTicks(Math.Max(10 * backoff.Ticks, TimeSpan.TicksPerSecond));
 
     private void Clean(LogCleaner cleaner, PartitionLog log, EffectiveTopicConfig config)
     {
@@ -126,7 +143,7 @@ public sealed class LogCleanerService : IAsyncDisposable
                 }
                 lock (_lock)
                 {
-                    if (!_inProgress.Contains(log.Partition) && (best is null || rank > best.Value.Ratio))
+                    if (!_inProgress.Contains(log.Partition) && !IsResting(log.Partition) && (best is null || rank > best.Value.Ratio))
                     {
                         best = (log, config, rank);
                     }
@@ -145,6 +162,21 @@ public sealed class LogCleanerService : IAsyncDisposable
         {
             return _inProgress.Add(chosen.Log.Partition) ? (chosen.Log, chosen.Config) : null;
         }
+    }
+
+    /// <summary>Whether the log failed its last cleaning recently; called under the lock.</summary>
+    private bool IsResting(TopicPartition partition)
+    {
+        if (!_restingUntil.TryGetValue(partition, out var until))
+        {
+            return false;
+        }
+        if (DateTime.UtcNow < until)
+        {
+            return true;
+        }
+        _restingUntil.Remove(partition);
+        return false;
     }
 
     public async ValueTask DisposeAsync()

@@ -7,7 +7,7 @@ namespace FastLog.Storage.Cleaner;
 /// atomically after each cleaning. Lost or stale, it only makes the next cleaning treat more of the log as
 /// dirty (offsets are clamped to the log), never remove a record that should stay.
 /// </summary>
-public sealed class CleanerCheckpoints
+public sealed class CleanerCheckpoints(Action<string>? log = null)
 {
     public const string FileName = "cleaner-offset-checkpoint";
 
@@ -65,7 +65,17 @@ public sealed class CleanerCheckpoints
     {
         if (!_byDataDir.TryGetValue(dataDir, out var offsets))
         {
-            offsets = new OffsetCheckpointFile(Path.Combine(dataDir, FileName)).Read();
+            var file = new OffsetCheckpointFile(Path.Combine(dataDir, FileName));
+            try
+            {
+                offsets = file.Read();
+            }
+            catch (InvalidDataException e)
+            {
+                // Safe to drop: every log then counts as all dirty, and the next cleaning writes the file anew.
+                log?.Invoke($"{e.Message}; the cleaner starts every log of {dataDir} as dirty");
+                offsets = [];
+            }
             _byDataDir[dataDir] = offsets;
         }
         return offsets;

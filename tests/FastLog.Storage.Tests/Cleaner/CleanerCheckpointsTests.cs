@@ -25,4 +25,20 @@ public sealed class CleanerCheckpointsTests : IDisposable
         Assert.Equal(-1, reread.FirstDirtyOffset(dropped));
         Assert.True(File.Exists(Path.Combine(_dir.Path, CleanerCheckpoints.FileName)));
     }
+
+    [Fact]
+    public void A_malformed_checkpoint_counts_every_log_as_dirty_and_is_written_anew()
+    {
+        var log = PartitionLog.Create(new TopicPartition("kept", 0), _dir.Path, TestBatches.SmallSegments(), TestBatches.Cache());
+        File.WriteAllText(Path.Combine(_dir.Path, CleanerCheckpoints.FileName), "not a checkpoint");
+        var lines = new List<string>();
+        var checkpoints = new CleanerCheckpoints(lines.Add);
+
+        var firstDirty = checkpoints.FirstDirtyOffset(log);
+        checkpoints.Update(log, 5);
+
+        Assert.Equal(-1, firstDirty);
+        Assert.Single(lines);
+        Assert.Equal(5, new CleanerCheckpoints().FirstDirtyOffset(log));
+    }
 }
