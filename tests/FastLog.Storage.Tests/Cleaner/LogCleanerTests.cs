@@ -266,6 +266,25 @@ public sealed class LogCleanerTests : IDisposable
     }
 
     [Fact]
+    public void A_swap_whose_segments_retention_deleted_meanwhile_changes_nothing()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 10, rounds: 20);
+        log.Log.Roll();
+        var replaced = log.Log.Segments.Take(2).ToList();
+        var cleaned = Storage.Segments.LogSegment.CreateWithSuffix(log.Log.Directory, replaced[0].BaseOffset, log.Log.Config, TestBatches.Cache(), SegmentSwap.CleanedSuffix);
+        cleaned.Trim();
+        log.Log.IncreaseLogStartOffset(replaced[1].BaseOffset); // retention takes the first segment
+
+        var swapped = log.Log.ReplaceSegments(replaced, cleaned);
+
+        Assert.False(swapped);
+        Assert.Equal(replaced[1], log.Log.Segments[0]);
+        Assert.True(File.Exists(cleaned.LogFile.Path)); // still ".cleaned": the cleaner deletes it, a restart would too
+        Assert.EndsWith(SegmentSwap.CleanedSuffix, cleaned.LogFile.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cleaned_log_reopens_after_a_clean_shutdown_and_after_a_crash()
     {
         var log = new CompactedLog(_dir.Path);
