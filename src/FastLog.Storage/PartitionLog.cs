@@ -73,6 +73,18 @@ public sealed class PartitionLog
     /// <summary>The open-files cache this log's segments go through (the cleaner writes its segments with it).</summary>
     internal FileCache Files => _cache;
 
+    /// <summary>
+    /// Each idempotent producer's last appended offset, read under the write lock: the cleaner keeps those batches
+    /// (emptied if need be) so that the producer's state can be rebuilt from the log, as Kafka does.
+    /// </summary>
+    public Dictionary<long, long> ProducerLastOffsets()
+    {
+        lock (_writeLock)
+        {
+            return _producers.Producers.ToDictionary(p => p.ProducerId, p => p.LastOffset);
+        }
+    }
+
     /// <summary>The producer state of this partition; read it only while no append runs (tests, tools).</summary>
     public ProducerStateManager ProducerState => _producers;
 

@@ -24,11 +24,14 @@ public enum BatchOutcome
 /// tombstone whose delete horizon has passed. A rebuilt batch keeps its base offset, last offset delta, codec,
 /// leader epoch and producer id / epoch / base sequence, so offsets, compression and a producer's sequence
 /// range read back as before (Kafka's filterTo does the same).
+/// A batch that loses every record is dropped, unless it is the last batch of a producer the log still tracks:
+/// then it stays, empty, so the producer's epoch and sequence can be rebuilt from the log (Kafka does the same).
 /// Transactional and control batches are kept whole: FastLog has no transaction index yet to tell aborted
 /// data from committed, so a transactional record is never removed and never hides an older record (the map
 /// builder skips them too), and markers stay. Conservative: nothing correct is lost, less is compacted.
 /// </summary>
-public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs)
+/// <param name="producerLastOffsets">Each tracked producer's last offset (<see cref="PartitionLog.ProducerLastOffsets"/>).</param>
+public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, IReadOnlyDictionary<long, long>? producerLastOffsets = null)
 {
     private readonly List<Record> _retained = [];
     private readonly ArrayBufferWriter<byte> _plain = new(64 * 1024);
@@ -71,6 +74,11 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         }
         if (retained == 0)
         {
+            if (header.ProducerId >= 0 && producerLastOffsets?.GetValueOrDefault(header.ProducerId, -1) == header.LastOffset)
+            {
+                WriteEmpty(header, output);
+                return BatchOutcome.Rewritten;
+            }
             return BatchOutcome.Dropped;
         }
         Rebuild(header, batch, section, horizonPassed, retainsTombstone, output);

@@ -45,7 +45,7 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         _bytesWritten = 0;
         map.Clear();
         var endOffset = BuildMap(log, section, cancellation);
-        var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs);
+        var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs, log.ProducerLastOffsets());
         var cleaned = true;
         var segments = log.Segments;
         var toClean = segments.Take(segments.Count - 1).TakeWhile(segment => segment.BaseOffset < endOffset).ToList();

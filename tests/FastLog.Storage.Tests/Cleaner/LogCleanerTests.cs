@@ -190,6 +190,24 @@ public sealed class LogCleanerTests : IDisposable
     }
 
     [Fact]
+    public void A_producers_last_batch_stays_empty_when_all_its_records_go_and_its_older_batches_are_dropped()
+    {
+        var log = new CompactedLog(_dir.Path);
+        var producer = new RecordBatchOptions { ProducerId = 7, ProducerEpoch = 1, BaseSequence = 0 };
+        var older = log.Append([(CompactedLog.Key(1), "a"), (CompactedLog.Key(2), "a")], options: producer);
+        var last = log.Append([(CompactedLog.Key(1), "b"), (CompactedLog.Key(2), "b")], options: producer with { BaseSequence = 2 });
+        log.Append([(CompactedLog.Key(1), "plain"), (CompactedLog.Key(2), "plain")]);
+
+        log.RollAndClean();
+
+        var headers = TestBatches.ReadAll(log.Log).Select(b => RecordBatchHeader.Read(b.Bytes)).ToList();
+        Assert.DoesNotContain(headers, h => h.BaseOffset == older);
+        var kept = Assert.Single(headers, h => h.BaseOffset == last);
+        Assert.Equal((0, 1, 7L, (short)1, 2), (kept.RecordsCount, kept.LastOffsetDelta, kept.ProducerId, kept.ProducerEpoch, kept.BaseSequence));
+        Assert.Equal(["plain", "plain"], CompactedLog.ReadRecords(log.Log).Select(r => CompactedLog.Text(r.Value)));
+    }
+
+    [Fact]
     public void Transactional_data_and_control_batches_are_kept_whole()
     {
         var log = new CompactedLog(_dir.Path);
