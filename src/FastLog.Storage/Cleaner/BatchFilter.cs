@@ -26,13 +26,17 @@ public enum BatchOutcome
 /// range read back as before (Kafka's filterTo does the same).
 /// A batch that loses every record is dropped, unless it is the last batch of a producer the log still tracks:
 /// then it stays, empty, so the producer's epoch and sequence can be rebuilt from the log (Kafka does the same).
-/// Transactional and control batches are kept whole: FastLog has no transaction index yet to tell aborted
-/// data from committed, so a transactional record is never removed and never hides an older record (the map
-/// builder skips them too), and markers stay. Conservative: nothing correct is lost, less is compacted.
+/// Transactions (by <see cref="TransactionOutcomes"/>): committed data is cleaned like any other; aborted data
+/// is removed (and never entered the key map, so it hides nothing); data whose transaction has no marker yet is
+/// kept whole. A marker stays while any data of its transaction does; once none is left it gets a delete
+/// horizon, and goes at the first cleaning after it — Kafka's rules, so that a read_committed consumer never
+/// meets data without its marker.
 /// </summary>
 /// <param name="producerLastOffsets">Each tracked producer's last offset (<see cref="PartitionLog.ProducerLastOffsets"/>).</param>
-public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, IReadOnlyDictionary<long, long>? producerLastOffsets = null)
+public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, IReadOnlyDictionary<long, long>? producerLastOffsets = null, TransactionOutcomes? transactions = null)
 {
+    /// <summary>Producers whose current transaction still has data in the cleaned log, up to its marker.</summary>
+    private readonly Dictionary<long, bool> _transactionDataKept = [];
     private readonly List<Record> _retained = [];
     private readonly ArrayBufferWriter<byte> _plain = new(64 * 1024);
 
@@ -47,9 +51,21 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
     {
         var header = RecordBatchHeader.Read(batch);
         RecordsRead += header.RecordsCount;
-        if (header.IsControl || header.IsTransactional)
+        if (header.IsControl)
         {
-            return BatchOutcome.Kept;
+            return FilterMarker(header, batch, output);
+        }
+        if (header.IsTransactional)
+        {
+            switch (transactions?.OutcomeOf(header.ProducerId, header.BaseOffset) ?? TransactionOutcome.Unknown)
+            {
+                case TransactionOutcome.Unknown:
+                    _transactionDataKept[header.ProducerId] = true;
+                    return BatchOutcome.Kept;
+                case TransactionOutcome.Aborted:
+                    RecordsRemoved += header.RecordsCount;
+                    return DropOrEmpty(header, output);
+            }
         }
         var section = header.Compression == CompressionType.None
             ? batch[RecordBatchLayout.Records..header.TotalSize]
@@ -68,20 +84,64 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
             }
         }
         RecordsRemoved += header.RecordsCount - retained;
+        if (header.IsTransactional && retained > 0)
+        {
+            _transactionDataKept[header.ProducerId] = true;
+        }
         if (retained == header.RecordsCount && (!retainsTombstone || header.HasDeleteHorizon))
         {
             return BatchOutcome.Kept;
         }
         if (retained == 0)
         {
-            if (header.ProducerId >= 0 && producerLastOffsets?.GetValueOrDefault(header.ProducerId, -1) == header.LastOffset)
-            {
-                WriteEmpty(header, output);
-                return BatchOutcome.Rewritten;
-            }
-            return BatchOutcome.Dropped;
+            return DropOrEmpty(header, output);
         }
         Rebuild(header, batch, section, horizonPassed, retainsTombstone, output);
+        return BatchOutcome.Rewritten;
+    }
+
+    /// <summary>A batch with no record left goes, unless it is a producer's last: that one stays, empty.</summary>
+    private BatchOutcome DropOrEmpty(in RecordBatchHeader header, ArrayBufferWriter<byte> output)
+    {
+        if (header.ProducerId >= 0 && producerLastOffsets?.GetValueOrDefault(header.ProducerId, -1) == header.LastOffset)
+        {
+            WriteEmpty(header, output);
+            return BatchOutcome.Rewritten;
+        }
+        return BatchOutcome.Dropped;
+    }
+
+    /// <summary>A transaction marker: kept while its transaction has data left; then stamped, and dropped after its horizon.</summary>
+    private BatchOutcome FilterMarker(in RecordBatchHeader header, ReadOnlySpan<byte> batch, ArrayBufferWriter<byte> output)
+    {
+        var dataKept = _transactionDataKept.Remove(header.ProducerId, out var kept) && kept;
+        if (dataKept || (transactions?.OutcomeOf(header.ProducerId, header.BaseOffset) ?? TransactionOutcome.Unknown) == TransactionOutcome.Unknown)
+        {
+            return BatchOutcome.Kept;
+        }
+        if (header.HasDeleteHorizon)
+        {
+            if (nowMs < header.BaseTimestamp)
+            {
+                return BatchOutcome.Kept;
+            }
+            RecordsRemoved += header.RecordsCount;
+            return BatchOutcome.Dropped;
+        }
+        var start = output.WrittenCount;
+        RecordBatchBuilder.Write(new RecordBatchOptions
+        {
+            BaseOffset = header.BaseOffset,
+            PartitionLeaderEpoch = header.PartitionLeaderEpoch,
+            LogAppendTime = header.IsLogAppendTime,
+            Transactional = header.IsTransactional,
+            Control = true,
+            DeleteHorizonMs = nowMs + deleteRetentionMs,
+            ProducerId = header.ProducerId,
+            ProducerEpoch = header.ProducerEpoch,
+            BaseSequence = header.BaseSequence,
+        }, RecordBatchReader.ReadRecords(batch), output);
+        KeepOffsetRange(header, output, start);
         return BatchOutcome.Rewritten;
     }
 
@@ -176,6 +236,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
             PartitionLeaderEpoch = header.PartitionLeaderEpoch,
             Compression = header.Compression,
             LogAppendTime = header.IsLogAppendTime,
+            Transactional = header.IsTransactional,
             DeleteHorizonMs = nowMs + deleteRetentionMs,
             ProducerId = header.ProducerId,
             ProducerEpoch = header.ProducerEpoch,
@@ -197,8 +258,8 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.BatchLength..], RecordBatchLayout.HeaderSize - RecordBatchLayout.LogOverhead);
         BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.PartitionLeaderEpoch..], header.PartitionLeaderEpoch);
         bytes[RecordBatchLayout.Magic] = RecordBatchLayout.CurrentMagic;
-        // No records, so no codec; the timestamp type stays.
-        var attributes = (short)(header.Attributes & RecordBatchAttributes.TimestampTypeLogAppendTime);
+        // No records, so no codec; the timestamp type and the transactional flag stay.
+        var attributes = (short)(header.Attributes & (RecordBatchAttributes.TimestampTypeLogAppendTime | RecordBatchAttributes.Transactional));
         BinaryPrimitives.WriteInt16BigEndian(bytes[RecordBatchLayout.Attributes..], attributes);
         BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.BaseTimestamp..], header.MaxTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.MaxTimestamp..], header.MaxTimestamp);

@@ -41,11 +41,21 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         {
             return result;
         }
+        // As Kafka stops at the last stable offset: an open transaction's data may still be aborted.
+        var transactions = TransactionOutcomes.Scan(log.Segments, section.FirstUncleanableOffset);
+        if (transactions.FirstUnstableOffset < section.FirstUncleanableOffset)
+        {
+            section = section with { FirstUncleanableOffset = Math.Max(section.FirstDirtyOffset, transactions.FirstUnstableOffset) };
+            if (!section.HasDirtyData)
+            {
+                return result;
+            }
+        }
         _bytesRead = 0;
         _bytesWritten = 0;
         map.Clear();
-        var endOffset = BuildMap(log, section, cancellation);
-        var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs, log.ProducerLastOffsets());
+        var endOffset = BuildMap(log, section, transactions, cancellation);
+        var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs, log.ProducerLastOffsets(), transactions);
         var cleaned = true;
         var segments = log.Segments;
         var toClean = segments.Take(segments.Count - 1).TakeWhile(segment => segment.BaseOffset < endOffset).ToList();
@@ -66,7 +76,7 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     }
 
     /// <summary>Puts the keys of the dirty section into the map; returns the first offset not mapped.</summary>
-    private long BuildMap(PartitionLog log, CleanableSection section, CancellationToken cancellation)
+    private long BuildMap(PartitionLog log, CleanableSection section, TransactionOutcomes transactions, CancellationToken cancellation)
     {
         var end = section.FirstDirtyOffset;
         foreach (var segment in log.Segments)
@@ -93,7 +103,8 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
                 {
                     return end;
                 }
-                if (!header.IsControl && !header.IsTransactional)
+                // Only data that is, or will be, read: not markers, not aborted or still open transactions.
+                if (!header.IsControl && (!header.IsTransactional || transactions.OutcomeOf(header.ProducerId, header.BaseOffset) == TransactionOutcome.Committed))
                 {
                     if (map.Count + header.RecordsCount > map.MaxEntries)
                     {

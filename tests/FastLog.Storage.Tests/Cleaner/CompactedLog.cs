@@ -74,5 +74,9 @@ internal sealed class CompactedLog
     public static List<Record> ReadRecords(PartitionLog log) =>
         [.. TestBatches.ReadAll(log).SelectMany(b => RecordBatchReader.ReadRecords(b.Bytes))];
 
+    /// <summary>The data records a consumer gets, without the transaction markers' control records.</summary>
+    public static List<Record> ReadDataRecords(PartitionLog log) =>
+        [.. TestBatches.ReadAll(log).Where(b => !RecordBatchHeader.Read(b.Bytes).IsControl).SelectMany(b => RecordBatchReader.ReadRecords(b.Bytes))];
+
     public static string Text(byte[]? bytes) => bytes is null ? "<null>" : Encoding.UTF8.GetString(bytes);
 }

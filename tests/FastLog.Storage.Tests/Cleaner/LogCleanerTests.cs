@@ -207,23 +207,69 @@ public sealed class LogCleanerTests : IDisposable
         Assert.Equal(["plain", "plain"], CompactedLog.ReadRecords(log.Log).Select(r => CompactedLog.Text(r.Value)));
     }
 
+    private static readonly RecordBatchOptions Transaction = new() { ProducerId = 9, ProducerEpoch = 0, BaseSequence = 0, Transactional = true };
+
+    private void EndTransaction(CompactedLog log, ControlRecordType type) =>
+        log.Log.Append(RecordBatchBuilder.Build(Transaction with { Control = true },
+            [new Record(0, TestBatches.BaseTimestamp, ControlRecord.Key(type), ControlRecord.Value(0), [])]));
+
+    private static List<RecordBatchHeader> Markers(CompactedLog log) =>
+        [.. TestBatches.ReadAll(log.Log).Select(b => RecordBatchHeader.Read(b.Bytes)).Where(h => h.IsControl)];
+
     [Fact]
-    public void Transactional_data_and_control_batches_are_kept_whole()
+    public void Aborted_data_is_removed_without_hiding_older_values_and_its_marker_goes_after_its_horizon()
     {
         var log = new CompactedLog(_dir.Path);
-        var transactional = new RecordBatchOptions { ProducerId = 9, ProducerEpoch = 0, BaseSequence = 0, Transactional = true };
-        log.Append([(CompactedLog.Key(1), "in a transaction"), (CompactedLog.Key(1), "again")], options: transactional);
-        var marker = RecordBatchBuilder.Build(transactional with { Control = true },
-            [new Record(0, TestBatches.BaseTimestamp, ControlRecord.Key(ControlRecordType.Commit), ControlRecord.Value(0), [])]);
-        log.Log.Append(marker);
+        log.Append([(CompactedLog.Key(1), "committed")]);
+        log.Append([(CompactedLog.Key(1), "aborted"), (CompactedLog.Key(2), "aborted")], options: Transaction);
+        EndTransaction(log, ControlRecordType.Abort);
+
+        log.RollAndClean(nowMs: CompactedLog.Now, deleteRetentionMs: 1000);
+        var afterFirst = CompactedLog.ReadDataRecords(log.Log);
+        var stampedMarker = Assert.Single(Markers(log));
+        log.Append([(CompactedLog.Key(3), "more")]);
+        log.RollAndClean(nowMs: CompactedLog.Now + 1000, deleteRetentionMs: 1000);
+
+        Assert.Equal(["committed"], afterFirst.Select(r => CompactedLog.Text(r.Value)));
+        Assert.True(stampedMarker.HasDeleteHorizon);
+        Assert.Equal(CompactedLog.Now + 1000, stampedMarker.BaseTimestamp);
+        Assert.Empty(Markers(log));
+        Assert.Equal(["committed", "more"], CompactedLog.ReadDataRecords(log.Log).Select(r => CompactedLog.Text(r.Value)));
+    }
+
+    [Fact]
+    public void Committed_data_is_cleaned_like_any_other_and_its_marker_stays_while_some_of_it_does()
+    {
+        var log = new CompactedLog(_dir.Path);
         log.Append([(CompactedLog.Key(1), "plain")]);
-        var before = TestBatches.ReadAll(log.Log).Take(2).Select(b => b.Bytes).ToList();
+        log.Append([(CompactedLog.Key(1), "in transaction"), (CompactedLog.Key(2), "in transaction")], options: Transaction);
+        EndTransaction(log, ControlRecordType.Commit);
+        log.Append([(CompactedLog.Key(2), "after")]);
 
-        log.RollAndClean();
+        log.RollAndClean(nowMs: CompactedLog.Now, deleteRetentionMs: 0);
 
-        var after = TestBatches.ReadAll(log.Log).Select(b => b.Bytes).ToList();
-        Assert.Equal(before, after.Take(2));
-        Assert.Equal(3, after.Count);
+        var batches = TestBatches.ReadAll(log.Log).Select(b => (Header: RecordBatchHeader.Read(b.Bytes), Records: RecordBatchReader.ReadRecords(b.Bytes))).ToList();
+        var transactional = Assert.Single(batches, b => b.Header.IsTransactional && !b.Header.IsControl);
+        Assert.Equal(["in transaction"], transactional.Records.Select(r => CompactedLog.Text(r.Value)));
+        Assert.Single(batches, b => b.Header.IsControl && !b.Header.HasDeleteHorizon);
+        Assert.Equal(["in transaction", "after"], batches.Where(b => !b.Header.IsControl).SelectMany(b => b.Records).Select(r => CompactedLog.Text(r.Value)));
+    }
+
+    [Fact]
+    public void An_open_transaction_stops_the_cleaning_before_its_first_batch()
+    {
+        var log = new CompactedLog(_dir.Path);
+        log.AppendRounds(keys: 5, rounds: 4);
+        var open = log.Append([(CompactedLog.Key(1), "open")], options: Transaction);
+        log.Log.Roll();
+        log.AppendRounds(keys: 5, rounds: 4);
+
+        var result = log.RollAndClean();
+
+        Assert.True(result.Cleaned);
+        Assert.Equal(open, result.EndOffset);
+        var records = CompactedLog.ReadRecords(log.Log);
+        Assert.Equal(5 + 1 + 20, records.Count); // the part before the transaction is clean, the rest waits
     }
 
     [Fact]
