@@ -16,10 +16,7 @@ namespace FastLog.Storage.Cleaner;
 /// </summary>
 public sealed class LogCleaner(OffsetMap map, Throttler throttler)
 {
-    private const int HeaderPeekBytes = RecordBatchLayout.LogOverhead;
-
     private readonly ArrayBufferWriter<byte> _rewritten = new(64 * 1024);
-    private byte[] _batch = new byte[64 * 1024];
     private long _bytesRead;
     private long _bytesWritten;
 
@@ -53,7 +50,7 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
         }
         _bytesRead = 0;
         _bytesWritten = 0;
-        map.Clear();
+        map.Clear(expectedKeys: DirtyRecords(log, section));
         var endOffset = BuildMap(log, section, transactions, cancellation);
         var filter = new BatchFilter(map, settings.NowMs, settings.DeleteRetentionMs, log.ProducerLastOffsets(), transactions);
         var cleaned = true;
@@ -79,30 +76,29 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     private long BuildMap(PartitionLog log, CleanableSection section, TransactionOutcomes transactions, CancellationToken cancellation)
     {
         var end = section.FirstDirtyOffset;
+        var stopped = false;
         foreach (var segment in log.Segments)
         {
+            if (stopped || segment.BaseOffset >= section.FirstUncleanableOffset)
+            {
+                break;
+            }
             if (segment.NextOffset <= end)
             {
                 continue;
             }
-            if (segment.BaseOffset >= section.FirstUncleanableOffset)
+            SegmentBatches.ForEach(segment, (in RecordBatchHeader header, ReadOnlySpan<byte> batch, int position) =>
             {
-                break;
-            }
-            for (var position = 0; position < segment.Size;)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var batch = ReadBatch(segment, position, cancellation);
-                var header = RecordBatchHeader.Read(batch);
-                position += header.TotalSize;
                 if (header.LastOffset < end)
                 {
-                    continue;
+                    return true;
                 }
                 if (header.NextOffset > section.FirstUncleanableOffset)
                 {
-                    return end;
+                    stopped = true;
+                    return false;
                 }
+                Read(segment, batch, position, cancellation);
                 // Only data that is, or will be, read: not markers, not aborted or still open transactions.
                 if (!header.IsControl && (!header.IsTransactional || transactions.OutcomeOf(header.ProducerId, header.BaseOffset) == TransactionOutcome.Committed))
                 {
@@ -112,14 +108,42 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
                         {
                             throw new InvalidOperationException($"{log.Partition}: a batch of {header.RecordsCount} records does not fit the cleaner's offset map of {map.MaxEntries} keys; raise log.cleaner.dedupe.buffer.size");
                         }
-                        return end; // full: clean up to here, the rest next time
+                        stopped = true; // full: clean up to here, the rest next time
+                        return false;
                     }
                     PutKeys(batch, header);
                 }
                 end = header.NextOffset;
-            }
+                return true;
+            });
         }
         return end;
+    }
+
+    /// <summary>The records of the dirty section, from the batch headers: the most keys the map can be asked to hold.</summary>
+    private static long DirtyRecords(PartitionLog log, CleanableSection section)
+    {
+        long records = 0;
+        foreach (var segment in log.Segments)
+        {
+            if (segment.BaseOffset >= section.FirstUncleanableOffset)
+            {
+                break;
+            }
+            if (segment.NextOffset <= section.FirstDirtyOffset)
+            {
+                continue;
+            }
+            SegmentBatches.ForEach(segment, (in RecordBatchHeader header, ReadOnlySpan<byte> _, int _) =>
+            {
+                if (header.LastOffset >= section.FirstDirtyOffset)
+                {
+                    records += header.RecordsCount;
+                }
+                return header.NextOffset < section.FirstUncleanableOffset;
+            });
+        }
+        return records;
     }
 
     private void PutKeys(ReadOnlySpan<byte> batch, in RecordBatchHeader header)
@@ -188,12 +212,9 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     private RecordBatchHeader? CopyRetained(LogSegment segment, LogSegment cleaned, BatchFilter filter, long nowMs, CancellationToken cancellation)
     {
         RecordBatchHeader? droppedLast = null;
-        for (var position = 0; position < segment.Size;)
+        SegmentBatches.ForEach(segment, (in RecordBatchHeader header, ReadOnlySpan<byte> batch, int position) =>
         {
-            cancellation.ThrowIfCancellationRequested();
-            var batch = ReadBatch(segment, position, cancellation);
-            var header = RecordBatchHeader.Read(batch);
-            position += header.TotalSize;
+            Read(segment, batch, position, cancellation);
             _rewritten.ResetWrittenCount();
             var outcome = filter.Filter(batch, _rewritten);
             droppedLast = outcome == BatchOutcome.Dropped ? header : null;
@@ -201,7 +222,8 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
             {
                 Append(cleaned, outcome == BatchOutcome.Kept ? batch : _rewritten.WrittenSpan, nowMs, cancellation);
             }
-        }
+            return true;
+        });
         return droppedLast;
     }
 
@@ -214,31 +236,18 @@ public sealed class LogCleaner(OffsetMap map, Throttler throttler)
     }
 
     /// <summary>
-    /// Copies the batch at <paramref name="position"/> into the reusable buffer and checks its CRC: a batch
-    /// corrupted at rest stops the cleaning rather than being copied into a cleaned segment.
+    /// Accounts for a batch read (bytes, I/O limit, cancellation) and checks its CRC: a batch corrupted at rest
+    /// stops the cleaning rather than being mapped or copied into a cleaned segment.
     /// </summary>
-    private ReadOnlySpan<byte> ReadBatch(LogSegment segment, int position, CancellationToken cancellation)
+    private void Read(LogSegment segment, ReadOnlySpan<byte> batch, int position, CancellationToken cancellation)
     {
-        Span<byte> peek = stackalloc byte[HeaderPeekBytes];
-        segment.CopyBytes(position, peek);
-        var total = (long)RecordBatchHeader.ReadBatchLength(peek) + RecordBatchLayout.LogOverhead;
-        if (total < RecordBatchLayout.HeaderSize || position + total > segment.Size)
-        {
-            throw new CorruptBatchException(segment.LogFile.Path, RecordBatchHeader.ReadBaseOffset(peek), position, $"batch length {total} does not fit the segment");
-        }
-        if (_batch.Length < total)
-        {
-            _batch = new byte[Math.Max(total, _batch.Length * 2L)];
-        }
-        var batch = _batch.AsSpan(0, (int)total);
-        segment.CopyBytes(position, batch);
-        _bytesRead += total;
-        throttler.Take(total, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        _bytesRead += batch.Length;
+        throttler.Take(batch.Length, cancellation);
         var validation = RecordBatchValidator.Validate(batch, requireDenseOffsets: false);
         if (!validation.IsValid)
         {
-            throw new CorruptBatchException(segment.LogFile.Path, validation.Header.BaseOffset, position, validation.Message!);
+            throw new CorruptBatchException(segment.LogFile.Path, RecordBatchHeader.ReadBaseOffset(batch), position, validation.Message!);
         }
-        return batch;
     }
 }

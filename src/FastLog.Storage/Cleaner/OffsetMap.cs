@@ -18,7 +18,10 @@ public sealed class OffsetMap
     public const double LoadFactor = 0.9;
 
     private readonly byte[] _slots;
-    private readonly int _slotCount;
+    private readonly int _capacitySlots;
+
+    /// <summary>Slots in use since the last <see cref="Clear"/>: fewer than the buffer holds for a small dirty section.</summary>
+    private int _slotCount;
 
     /// <param name="memoryBytes">The budget (log.cleaner.dedupe.buffer.size / log.cleaner.threads).</param>
     public OffsetMap(long memoryBytes)
@@ -29,13 +32,13 @@ public sealed class OffsetMap
             throw new ArgumentOutOfRangeException(nameof(memoryBytes), $"an offset map needs at least {2 * BytesPerEntry} bytes, got {memoryBytes}");
         }
         // One array: its length stays below Array.MaxLength, about 2 GiB.
-        _slotCount = (int)Math.Min(slots, Array.MaxLength / BytesPerEntry);
-        _slots = new byte[_slotCount * BytesPerEntry];
-        MaxEntries = (int)(_slotCount * LoadFactor);
+        _capacitySlots = (int)Math.Min(slots, Array.MaxLength / BytesPerEntry);
+        _slots = new byte[_capacitySlots * BytesPerEntry];
+        _slotCount = _capacitySlots;
     }
 
     /// <summary>The most keys the map takes before <see cref="IsFull"/>.</summary>
-    public int MaxEntries { get; }
+    public int MaxEntries => (int)(_slotCount * LoadFactor);
 
     public int Count { get; private set; }
 
@@ -77,20 +80,28 @@ public sealed class OffsetMap
         return IsEmpty(entry) ? -1 : BinaryPrimitives.ReadInt64LittleEndian(entry[HashBytes..]) - 1;
     }
 
-    public void Clear()
+    /// <summary>
+    /// Empties the map for at most <paramref name="expectedKeys"/> keys (the records of the dirty section):
+    /// only the slots those need are used, so a small cleaning clears and touches little memory and its probes
+    /// stay in cache. The budget still bounds it.
+    /// </summary>
+    public void Clear(long expectedKeys = long.MaxValue)
     {
         if (Count > 0)
         {
-            Array.Clear(_slots);
+            Array.Clear(_slots, 0, _slotCount * BytesPerEntry);
         }
         Count = 0;
         LatestOffset = -1;
+        var wanted = expectedKeys >= _capacitySlots ? _capacitySlots : (long)Math.Ceiling(expectedKeys / LoadFactor) + 1;
+        _slotCount = (int)Math.Clamp(wanted, 2, _capacitySlots);
     }
 
     /// <summary>The slot holding this hash, or the empty slot where it goes. Ends: the map is never full.</summary>
     private int Probe(ReadOnlySpan<byte> hash)
     {
-        var slot = (int)(BinaryPrimitives.ReadUInt64LittleEndian(hash) % (ulong)_slotCount);
+        // Lemire's multiply-shift maps 32 hash bits onto [0, slots) without a division.
+        var slot = (int)(((ulong)BinaryPrimitives.ReadUInt32LittleEndian(hash) * (ulong)_slotCount) >> 32);
         while (true)
         {
             var entry = _slots.AsSpan(slot * BytesPerEntry, BytesPerEntry);

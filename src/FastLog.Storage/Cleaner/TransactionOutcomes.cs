@@ -37,38 +37,28 @@ public sealed class TransactionOutcomes
     {
         var outcomes = new TransactionOutcomes();
         var open = new Dictionary<long, long>();
-        Span<byte> headerBytes = stackalloc byte[RecordBatchLayout.HeaderSize];
         foreach (var segment in segments)
         {
             if (segment.BaseOffset >= upTo)
             {
                 break;
             }
-            var size = segment.Size;
-            for (var position = 0; position + RecordBatchLayout.HeaderSize <= size;)
+            SegmentBatches.ForEach(segment, (in RecordBatchHeader header, ReadOnlySpan<byte> batch, int _) =>
             {
-                segment.CopyBytes(position, headerBytes);
-                var header = RecordBatchHeader.Read(headerBytes);
-                if (header.TotalSize < RecordBatchLayout.HeaderSize || (long)position + header.TotalSize > size)
-                {
-                    throw new CorruptBatchException(segment.LogFile.Path, header.BaseOffset, position, $"batch length {header.TotalSize} does not fit the segment");
-                }
                 if (header.BaseOffset >= upTo)
                 {
-                    break;
+                    return false;
                 }
                 if (header.IsControl)
                 {
-                    var batch = new byte[header.TotalSize];
-                    segment.CopyBytes(position, batch);
                     outcomes.Close(open, header, MarkerType(batch));
                 }
                 else if (header.IsTransactional)
                 {
                     open.TryAdd(header.ProducerId, header.BaseOffset);
                 }
-                position += header.TotalSize;
-            }
+                return true;
+            });
         }
         outcomes.FirstUnstableOffset = open.Count == 0 ? long.MaxValue : open.Values.Min();
         return outcomes;

@@ -53,4 +53,22 @@ public sealed class OffsetMapTests
         Assert.Equal(-1, map.Get(Key(1)));
         Assert.Equal(-1, map.LatestOffset);
     }
+
+    [Fact]
+    public void Cleared_for_a_few_keys_the_map_takes_at_least_those_and_never_more_than_its_budget()
+    {
+        var map = new OffsetMap(24 * 1000);
+
+        map.Clear(expectedKeys: 10);
+        for (var i = 0; i < 10; i++)
+        {
+            map.Put(Key(i), i);
+        }
+        var small = map.MaxEntries;
+        map.Clear(expectedKeys: 1_000_000);
+
+        Assert.InRange(small, 10, 20);
+        Assert.Equal(900, map.MaxEntries);
+        Assert.Equal(-1, map.Get(Key(3)));
+    }
 }
