@@ -36,7 +36,7 @@ public enum BatchOutcome
 public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, IReadOnlyDictionary<long, long>? producerLastOffsets = null, TransactionOutcomes? transactions = null)
 {
     /// <summary>Producers whose current transaction still has data in the cleaned log, up to its marker.</summary>
-    private readonly Dictionary<long, bool> _transactionDataKept = [];
+    private readonly HashSet<long> _transactionsWithData = [];
     private readonly List<Record> _retained = [];
     private readonly ArrayBufferWriter<byte> _plain = new(64 * 1024);
 
@@ -60,7 +60,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
             switch (transactions?.OutcomeOf(header.ProducerId, header.BaseOffset) ?? TransactionOutcome.Unknown)
             {
                 case TransactionOutcome.Unknown:
-                    _transactionDataKept[header.ProducerId] = true;
+                    _transactionsWithData.Add(header.ProducerId);
                     return BatchOutcome.Kept;
                 case TransactionOutcome.Aborted:
                     RecordsRemoved += header.RecordsCount;
@@ -86,7 +86,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         RecordsRemoved += header.RecordsCount - retained;
         if (header.IsTransactional && retained > 0)
         {
-            _transactionDataKept[header.ProducerId] = true;
+            _transactionsWithData.Add(header.ProducerId);
         }
         if (retained == header.RecordsCount && (!retainsTombstone || header.HasDeleteHorizon))
         {
@@ -114,7 +114,7 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
     /// <summary>A transaction marker: kept while its transaction has data left; then stamped, and dropped after its horizon.</summary>
     private BatchOutcome FilterMarker(in RecordBatchHeader header, ReadOnlySpan<byte> batch, ArrayBufferWriter<byte> output)
     {
-        var dataKept = _transactionDataKept.Remove(header.ProducerId, out var kept) && kept;
+        var dataKept = _transactionsWithData.Remove(header.ProducerId);
         if (dataKept || (transactions?.OutcomeOf(header.ProducerId, header.BaseOffset) ?? TransactionOutcome.Unknown) == TransactionOutcome.Unknown)
         {
             return BatchOutcome.Kept;
@@ -258,8 +258,10 @@ public sealed class BatchFilter(OffsetMap map, long nowMs, long deleteRetentionM
         BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.BatchLength..], RecordBatchLayout.HeaderSize - RecordBatchLayout.LogOverhead);
         BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchLayout.PartitionLeaderEpoch..], header.PartitionLeaderEpoch);
         bytes[RecordBatchLayout.Magic] = RecordBatchLayout.CurrentMagic;
-        // No records, so no codec; the timestamp type and the transactional flag stay.
-        var attributes = (short)(header.Attributes & (RecordBatchAttributes.TimestampTypeLogAppendTime | RecordBatchAttributes.Transactional));
+        // No records, so no codec; the timestamp type stays, and the transactional flag of a data batch. An emptied
+        // marker (kept only for its offsets) becomes a plain empty batch: a marker without its record is no marker.
+        var kept = RecordBatchAttributes.TimestampTypeLogAppendTime | (header.IsControl ? 0 : RecordBatchAttributes.Transactional);
+        var attributes = (short)(header.Attributes & kept);
         BinaryPrimitives.WriteInt16BigEndian(bytes[RecordBatchLayout.Attributes..], attributes);
         BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.BaseTimestamp..], header.MaxTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchLayout.MaxTimestamp..], header.MaxTimestamp);
