@@ -69,10 +69,7 @@ public sealed class LogCleanerService : IAsyncDisposable
                 _log($"{taken?.Partition.ToString() ?? "log cleaner"}: cleaning failed, retried in {FailureRest(backoff).TotalSeconds:F0} s: {e.Message}");
                 if (taken is not null)
                 {
-                    lock (_lock)
-                    {
-                        _restingUntil[taken.Partition] = DateTime.UtcNow + FailureRest(backoff);
-                    }
+                    Rest(taken.Partition, FailureRest(backoff));
                 }
                 _stop.Token.WaitHandle.WaitOne(backoff);
             }
@@ -103,7 +100,13 @@ public sealed class LogCleanerService : IAsyncDisposable
         }, _stop.Token);
         if (!result.Cleaned)
         {
-            _log($"{log.Partition}: cleaning of [{result.FirstDirtyOffset}, {result.EndOffset}) given up: the log changed under it");
+            // Nothing read: an open transaction holds the dirty part back. Either way the log rests a while, or
+            // the threads would take it again at once.
+            if (result.BytesRead > 0)
+            {
+                _log($"{log.Partition}: cleaning of [{result.FirstDirtyOffset}, {result.EndOffset}) given up: the log changed under it");
+            }
+            Rest(log.Partition, FailureRest(TimeSpan.FromMilliseconds(_broker.Config.LogCleanerBackoffMs)));
             return;
         }
         _checkpoints.Update(log, result.EndOffset);
@@ -164,7 +167,15 @@ public sealed class LogCleanerService : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the log failed its last cleaning recently; called under the lock.</summary>
+    private void Rest(TopicPartition partition, TimeSpan rest)
+    {
+        lock (_lock)
+        {
+            _restingUntil[partition] = DateTime.UtcNow + rest;
+        }
+    }
+
+    /// <summary>Whether the log's last cleaning failed or found nothing to do, recently; called under the lock.</summary>
     private bool IsResting(TopicPartition partition)
     {
         if (!_restingUntil.TryGetValue(partition, out var until))
