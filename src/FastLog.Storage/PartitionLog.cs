@@ -258,20 +258,29 @@ public sealed class PartitionLog
     public (long Offset, long Timestamp)? OffsetForTimestamp(long timestamp)
     {
         var segments = Volatile.Read(ref _segments);
+        Span<byte> lengthField = stackalloc byte[RecordBatchLayout.LogOverhead];
         foreach (var segment in segments)
         {
             if (segment.MaxTimestamp < timestamp || segment.FindBatchByTimestamp(timestamp) is not { } batch)
             {
                 continue;
             }
-            var bytes = new byte[batch.Size];
-            segment.CopyBytes(batch.Position, bytes);
-            foreach (var record in RecordBatchReader.ReadRecords(bytes))
+            // Usually the first batch found answers. One the cleaner emptied keeps its max timestamp but holds no
+            // record, so the walk goes on through the segment's later batches.
+            var size = segment.Size;
+            for (var position = batch.Position; position + RecordBatchLayout.HeaderSize <= size;)
             {
-                if (record.Timestamp >= timestamp && record.Offset >= LogStartOffset)
+                segment.CopyBytes(position, lengthField);
+                var bytes = new byte[RecordBatchHeader.ReadBatchLength(lengthField) + RecordBatchLayout.LogOverhead];
+                segment.CopyBytes(position, bytes);
+                foreach (var record in RecordBatchReader.ReadRecords(bytes))
                 {
-                    return (record.Offset, record.Timestamp);
+                    if (record.Timestamp >= timestamp && record.Offset >= LogStartOffset)
+                    {
+                        return (record.Offset, record.Timestamp);
+                    }
                 }
+                position += bytes.Length;
             }
         }
         return null;

@@ -207,6 +207,21 @@ public sealed class LogCleanerTests : IDisposable
         Assert.Equal(["plain", "plain"], CompactedLog.ReadRecords(log.Log).Select(r => CompactedLog.Text(r.Value)));
     }
 
+    [Fact]
+    public void A_lookup_by_time_passes_over_a_batch_the_cleaner_emptied()
+    {
+        var log = new CompactedLog(_dir.Path, segmentBytes: 1 << 20);
+        log.Append([(CompactedLog.Key(1), "old")], timestamp: 1000);
+        log.Append([(CompactedLog.Key(2), "emptied")], timestamp: 2000, options: new RecordBatchOptions { ProducerId = 7, ProducerEpoch = 0, BaseSequence = 0 });
+        var answer = log.Append([(CompactedLog.Key(2), "newer")], timestamp: 3000);
+        log.RollAndClean();
+
+        var found = log.Log.OffsetForTimestamp(1500);
+
+        Assert.Contains(TestBatches.ReadAll(log.Log), b => RecordBatchHeader.Read(b.Bytes).RecordsCount == 0);
+        Assert.Equal((answer, 3000L), found);
+    }
+
     private static readonly RecordBatchOptions Transaction = new() { ProducerId = 9, ProducerEpoch = 0, BaseSequence = 0, Transactional = true };
 
     private void EndTransaction(CompactedLog log, ControlRecordType type) =>
