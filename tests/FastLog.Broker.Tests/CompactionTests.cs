@@ -38,7 +38,7 @@ public sealed partial class CompactionTests
         var topic = TestTopics.Unique("state");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1, CompactedTopic());
         const int keys = 1000, rounds = 100;
-        ProduceRounds(broker, topic, keys, rounds, k => true);
+        ProduceRounds(broker, topic, keys, rounds);
 
         // A consumer that starts before the cleaning: it reads part of the log now and the rest after.
         using var early = Clients.Consumer<string, string>(broker);
@@ -82,7 +82,7 @@ public sealed partial class CompactionTests
         await using var broker = await BrokerProcess.StartAsync(null, EagerCleaner);
         var topic = TestTopics.Unique("tombstones");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1, CompactedTopic(deleteRetentionMs: "500"));
-        ProduceRounds(broker, topic, keys: 200, rounds: 3, k => true);
+        ProduceRounds(broker, topic, keys: 200, rounds: 3);
         using var producer = Clients.Producer<string, string?>(broker, c => c.LingerMs = 0);
         for (var k = 0; k < 50; k++)
         {
@@ -110,6 +110,25 @@ public sealed partial class CompactionTests
         Assert.DoesNotContain(read, r => r.Message.Value is null);
         Assert.Equal(Enumerable.Range(50, 150).Select(Key), kept.Select(r => r.Message.Key));
         Assert.All(kept, r => Assert.Equal($"round-2-{int.Parse(r.Message.Key[4..], System.Globalization.CultureInfo.InvariantCulture)}", r.Message.Value));
+    }
+
+    [Theory]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public async Task A_compressed_topic_is_compacted_and_read_back_by_clients(CompressionType compression)
+    {
+        await using var broker = await BrokerProcess.StartAsync(null, EagerCleaner);
+        var topic = TestTopics.Unique("codec");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1, CompactedTopic());
+        const int keys = 200, rounds = 20;
+        ProduceRounds(broker, topic, keys, rounds, compression);
+
+        Assert.True(await WaitForCleaningUpTo(broker, topic, keys * rounds), broker.Output);
+        using var consumer = Clients.Consumer<string, string>(broker);
+        var restored = Clients.ReadPartition(consumer, topic, 0, Offset.Beginning);
+
+        Assert.Equal(Enumerable.Range(0, keys).ToDictionary(Key, k => $"round-{rounds - 1}-{k}"), restored.ToDictionary(r => r.Message.Key, r => r.Message.Value));
+        Assert.Equal(keys, restored.Count);
     }
 
     [Fact]
@@ -161,24 +180,25 @@ public sealed partial class CompactionTests
     }
 
     /// <summary>1000s of records fast: callbacks instead of awaits, small batches so segments fill and roll.</summary>
-    private static void ProduceRounds(BrokerProcess broker, string topic, int keys, int rounds, Func<int, bool> include)
+    private static void ProduceRounds(BrokerProcess broker, string topic, int keys, int rounds, CompressionType compression = CompressionType.None)
     {
-        using var producer = Clients.Producer<string, string>(broker, c => c.BatchSize = 16384);
+        using var producer = Clients.Producer<string, string>(broker, c =>
+        {
+            c.BatchSize = 16384;
+            c.CompressionType = compression;
+        });
         var failures = 0;
         for (var round = 0; round < rounds; round++)
         {
             for (var k = 0; k < keys; k++)
             {
-                if (include(k))
+                producer.Produce(topic, new Message<string, string> { Key = Key(k), Value = $"round-{round}-{k}" }, report =>
                 {
-                    producer.Produce(topic, new Message<string, string> { Key = Key(k), Value = $"round-{round}-{k}" }, report =>
+                    if (report.Error.IsError)
                     {
-                        if (report.Error.IsError)
-                        {
-                            Interlocked.Increment(ref failures);
-                        }
-                    });
-                }
+                        Interlocked.Increment(ref failures);
+                    }
+                });
             }
         }
         producer.Flush(TimeSpan.FromSeconds(60));
