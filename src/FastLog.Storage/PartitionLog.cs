@@ -384,38 +384,56 @@ public sealed class PartitionLog
     /// <summary>
     /// Puts a segment the cleaner wrote (files ending in ".cleaned", trimmed and flushed) in the place of the run
     /// of segments it was made from, in the steps <see cref="SegmentSwap"/> describes. Returns false, changing
-    /// nothing, when that run is no longer in the log (retention or a truncation got there first); the caller
-    /// then deletes the cleaned segment. The old segments stay readable for file.delete.delay.ms.
+    /// nothing in the log, when that run is no longer in it (retention or a truncation got there first); the
+    /// caller then deletes the cleaned segment. The old segments stay readable for file.delete.delay.ms.
+    /// The folder's fsyncs (milliseconds each) are made outside the write lock, so appends do not wait for them.
     /// </summary>
     public bool ReplaceSegments(IReadOnlyList<LogSegment> replaced, LogSegment cleaned)
     {
+        if (cleaned.BaseOffset != replaced[0].BaseOffset || !IsRunOfSegments(Volatile.Read(ref _segments), replaced, out _))
+        {
+            return false;
+        }
+        // Complete from here on: a crash now makes the next open finish the swap. Should the log change before the
+        // lock is taken, that would only bring back records below the log start offset, which stay hidden.
+        cleaned.RenameFiles(SegmentSwap.CleanedSuffix, SegmentSwap.SwapSuffix);
+        LibC.SyncDirectory(Directory);
         lock (_writeLock)
         {
             var segments = _segments;
-            var first = Array.IndexOf(segments, replaced[0]);
-            if (first < 0 || first + replaced.Count >= segments.Length || cleaned.BaseOffset != replaced[0].BaseOffset)
+            if (!IsRunOfSegments(segments, replaced, out var first))
             {
-                return false; // the active segment is never replaced, so a run ends before the last segment
+                return false;
             }
-            for (var i = 1; i < replaced.Count; i++)
-            {
-                if (!ReferenceEquals(segments[first + i], replaced[i]))
-                {
-                    return false;
-                }
-            }
-            cleaned.RenameFiles(SegmentSwap.CleanedSuffix, SegmentSwap.SwapSuffix);
-            LibC.SyncDirectory(Directory);
             Volatile.Write(ref _segments, [.. segments[..first], cleaned, .. segments[(first + replaced.Count)..]]);
             foreach (var old in replaced)
             {
                 old.DeleteAfter(TimeSpan.FromMilliseconds(Config.FileDeleteDelayMs));
             }
-            LibC.SyncDirectory(Directory);
+            // No fsync between these renames: the file system journals them in order, and a crash after either
+            // leaves a ".swap" that the next open completes.
             cleaned.RenameFiles(SegmentSwap.SwapSuffix, "");
-            LibC.SyncDirectory(Directory);
-            return true;
         }
+        LibC.SyncDirectory(Directory);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="run"/> lies in <paramref name="segments"/>, in order and before the active segment.</summary>
+    private static bool IsRunOfSegments(LogSegment[] segments, IReadOnlyList<LogSegment> run, out int first)
+    {
+        first = Array.IndexOf(segments, run[0]);
+        if (first < 0 || first + run.Count >= segments.Length)
+        {
+            return false;
+        }
+        for (var i = 1; i < run.Count; i++)
+        {
+            if (!ReferenceEquals(segments[first + i], run[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Rolls the active segment now (segment.bytes and segment.ms do it on append).</summary>

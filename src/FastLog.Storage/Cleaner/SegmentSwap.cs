@@ -8,10 +8,11 @@ namespace FastLog.Storage.Cleaner;
 /// How a cleaned segment replaces the segments it was made from, so that a kill -9 at any point leaves a log
 /// that the next open completes or rolls back (Kafka's scheme):
 /// 1. the cleaner writes "&lt;base&gt;.log.cleaned" (and its indexes), trims and fsyncs them;
-/// 2. under the log's write lock it renames them to ".swap" (the log file last) and fsyncs the folder: from here
-///    the new segment is complete and recovery finishes the swap;
-/// 3. the old segments go to ".deleted" (removed after file.delete.delay.ms, so readers are not cut off);
-/// 4. the ".swap" files lose their suffix and the folder is fsynced again.
+/// 2. it renames them to ".swap" (the log file last) and fsyncs the folder: from here the new segment is
+///    complete and recovery finishes the swap;
+/// 3. under the log's write lock, the old segments go to ".deleted" (removed after file.delete.delay.ms, so
+///    readers are not cut off) and
+/// 4. the ".swap" files lose their suffix; the folder is fsynced again once the lock is released.
 /// At open: ".cleaned" files are deleted (rolled back: the old segments are still whole); a ".log.swap" deletes
 /// every live segment whose base offset lies in its offset range and takes their place, its indexes rebuilt.
 /// A cleaned segment always ends with its group's last offset (the cleaner keeps that batch, emptied if need
