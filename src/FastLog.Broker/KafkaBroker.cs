@@ -72,7 +72,7 @@ public sealed class KafkaBroker : IAsyncDisposable
                 replicas.Host(topic);
             }
             var services = new BrokerServices(config, metadata, replicas, new TopicAdmin(metadata, replicas, config));
-            var offsetsTopic = new OffsetsTopic(metadata, replicas, config.OffsetsTopicNumPartitions);
+            var offsetsTopic = new OffsetsTopic(metadata, replicas, config.OffsetsTopicNumPartitions, config.OffsetsTopicSegmentBytes);
             offsetsTopic.Ensure();
             var groups = new GroupCoordinator(config, offsetsTopic, log);
             RequestDispatcher? dispatcher = null;

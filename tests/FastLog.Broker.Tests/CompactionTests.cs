@@ -147,7 +147,7 @@ public sealed partial class CompactionTests
     [Fact]
     public async Task Consumer_offsets_are_compacted_and_the_latest_commit_survives_a_restart()
     {
-        var overrides = EagerCleaner.Concat(["log.segment.bytes=4096", "log.roll.ms=1000", "log.cleaner.min.cleanable.ratio=0.01", "offsets.topic.num.partitions=1"]).ToArray();
+        var overrides = EagerCleaner.Concat(["offsets.topic.segment.bytes=4096", "log.roll.ms=1000", "log.cleaner.min.cleanable.ratio=0.01", "offsets.topic.num.partitions=1"]).ToArray();
         var broker = await BrokerProcess.StartAsync(null, overrides);
         var topic = TestTopics.Unique("committed");
         try

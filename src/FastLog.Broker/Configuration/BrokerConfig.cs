@@ -72,6 +72,9 @@ public sealed record BrokerConfig
 
     public int OffsetsTopicNumPartitions { get; internal init; }
     public short OffsetsTopicReplicationFactor { get; internal init; }
+
+    /// <summary>offsets.topic.segment.bytes: segment.bytes of __consumer_offsets when the broker creates it.</summary>
+    public int OffsetsTopicSegmentBytes { get; internal init; }
     public int GroupInitialRebalanceDelayMs { get; internal init; }
     public int GroupMinSessionTimeoutMs { get; internal init; }
     public int GroupMaxSessionTimeoutMs { get; internal init; }

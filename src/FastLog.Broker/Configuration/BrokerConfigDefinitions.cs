@@ -33,6 +33,8 @@ public static class BrokerConfigDefinitions
         new(B.OffsetsTopicNumPartitions, ConfigType.Int, "50", ConfigValidator.AtLeast(1)),
         // Kafka's default is 3; a single-node FastLog could never create the topic with it.
         new(B.OffsetsTopicReplicationFactor, ConfigType.Short, "1", ConfigValidator.AtLeast(1)),
+        // Kafka accepts 1; the storage layer needs room for a batch header, as segment.bytes does.
+        new(B.OffsetsTopicSegmentBytes, ConfigType.Int, "104857600", ConfigValidator.Range(14, int.MaxValue - 1)),
         new(B.GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", ConfigValidator.AtLeast(0)),
         new(B.GroupMinSessionTimeoutMs, ConfigType.Int, "6000", ConfigValidator.AtLeast(0)),
         new(B.GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", ConfigValidator.AtLeast(0)),

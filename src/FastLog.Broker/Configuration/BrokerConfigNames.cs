@@ -37,6 +37,7 @@ public static class BrokerConfigNames
     public const string LogPreallocation = "log.preallocation";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
+    public const string OffsetsTopicSegmentBytes = "offsets.topic.segment.bytes";
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
     public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
     public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";

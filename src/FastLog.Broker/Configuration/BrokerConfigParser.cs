@@ -70,6 +70,7 @@ internal sealed class BrokerConfigParser
             LogPreallocation = SegmentPreallocations.From(parser.Get<string>(B.LogPreallocation)),
             OffsetsTopicNumPartitions = parser.Get<int>(B.OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = parser.Get<short>(B.OffsetsTopicReplicationFactor),
+            OffsetsTopicSegmentBytes = parser.Get<int>(B.OffsetsTopicSegmentBytes),
             GroupInitialRebalanceDelayMs = parser.Get<int>(B.GroupInitialRebalanceDelayMs),
             GroupMinSessionTimeoutMs = groupMinSessionTimeoutMs,
             GroupMaxSessionTimeoutMs = groupMaxSessionTimeoutMs,
