@@ -100,8 +100,8 @@ public sealed class LogCleanerService : IAsyncDisposable
         }, _stop.Token);
         if (!result.Cleaned)
         {
-            // Nothing read: an open transaction holds the dirty part back. Either way the log rests a while, or
-            // the threads would take it again at once.
+            // Nothing done: an open transaction held the dirty part back (then nothing was read), or the log changed
+            // under the cleaning. Either way the log rests a while, or the threads would take it again at once.
             if (result.BytesRead > 0)
             {
                 _log($"{log.Partition}: cleaning of [{result.FirstDirtyOffset}, {result.EndOffset}) given up: the log changed under it");
@@ -121,7 +121,7 @@ public sealed class LogCleanerService : IAsyncDisposable
     private (PartitionLog Log, EffectiveTopicConfig Config)? Grab()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        (PartitionLog Log, EffectiveTopicConfig Config, double Ratio)? best = null;
+        (PartitionLog Log, EffectiveTopicConfig Config, double Rank)? best = null;
         var compacted = new HashSet<TopicPartition>();
         foreach (var topic in _broker.Metadata.Topics)
         {
@@ -146,7 +146,7 @@ public sealed class LogCleanerService : IAsyncDisposable
                 }
                 lock (_lock)
                 {
-                    if (!_inProgress.Contains(log.Partition) && !IsResting(log.Partition) && (best is null || rank > best.Value.Ratio))
+                    if (!_inProgress.Contains(log.Partition) && !IsResting(log.Partition) && (best is null || rank > best.Value.Rank))
                     {
                         best = (log, config, rank);
                     }
