@@ -6,7 +6,7 @@ using FastLog.Storage;
 // A test kills it with SIGKILL at random points and checks that every batch it reported is still there.
 if (args.Length != 3 || !int.TryParse(args[1], out var segmentBytes) || !Enum.TryParse<SegmentPreallocation>(args[2], out var preallocation))
 {
-    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead>");
+    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead|Prepared>");
     return 1;
 }
 

@@ -28,8 +28,8 @@ public static class BrokerConfigDefinitions
         // -1: never close an idle connection, as in Kafka.
         new(B.ConnectionsMaxIdleMs, ConfigType.Long, "600000", ConfigValidator.AtLeast(-1)),
         new(B.NumRecoveryThreadsPerDataDir, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
-        new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.ZeroAhead,
-            ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead)),
+        new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.Prepared,
+            ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead, SegmentPreallocations.Prepared)),
         new(B.OffsetsTopicNumPartitions, ConfigType.Int, "50", ConfigValidator.AtLeast(1)),
         // Kafka's default is 3; a single-node FastLog could never create the topic with it.
         new(B.OffsetsTopicReplicationFactor, ConfigType.Short, "1", ConfigValidator.AtLeast(1)),

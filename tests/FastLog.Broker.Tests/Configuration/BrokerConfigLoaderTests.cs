@@ -45,7 +45,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         Assert.Equal(MessageTimestampType.CreateTime, config.LogMessageTimestampType);
         Assert.Equal(long.MaxValue, config.LogFlushIntervalMessages);
         Assert.Equal(long.MaxValue, config.LogFlushIntervalMs);
-        Assert.Equal(SegmentPreallocation.ZeroAhead, config.LogPreallocation);
+        Assert.Equal(SegmentPreallocation.Prepared, config.LogPreallocation);
         Assert.Equal(50, config.OffsetsTopicNumPartitions);
         Assert.Equal(1, config.OffsetsTopicReplicationFactor);
         Assert.Equal(3000, config.GroupInitialRebalanceDelayMs);
@@ -199,7 +199,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         // As in Kafka, a config with no default of its own shows no value.
         Assert.Equal(new ConfigEntry("log.retention.ms", null, ConfigSource.DefaultConfig, ConfigType.Long), config.FindEntry("log.retention.ms"));
         Assert.Equal("./data", config.FindEntry("log.dir")!.Value);
-        Assert.Equal("zero-ahead", config.FindEntry("log.preallocation")!.Value);
+        Assert.Equal("prepared", config.FindEntry("log.preallocation")!.Value);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class BrokerConfigValidationTests
     [InlineData("log.cleanup.policy", "remove", "must list only compact, delete, not \"remove\"")]
     [InlineData("log.cleanup.policy", "", "must list at least one of compact, delete")]
     [InlineData("log.message.timestamp.type", "createtime", "must be one of CreateTime, LogAppendTime")]
-    [InlineData("log.preallocation", "zero", "must be one of none, fallocate, zero-ahead")]
+    [InlineData("log.preallocation", "zero", "must be one of none, fallocate, zero-ahead, prepared")]
     [InlineData("log.cleaner.min.cleanable.ratio", "1.5", "must be between 0 and 1")]
     [InlineData("compression.type", "brotli", "must be one of uncompressed, zstd, lz4, snappy, gzip, producer")]
     [InlineData("cluster.id", "", "must not be empty")]
