@@ -1,5 +1,6 @@
 using System.Net;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Flush;
 using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
@@ -28,8 +29,11 @@ public sealed class KafkaBroker : IAsyncDisposable
     /// <summary>Slots per device ring; a full ring makes producers wait (backpressure).</summary>
     private const int RingSize = 1024;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines)
+    private readonly LogFlushService _flusher;
+
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines, LogFlushService flusher)
     {
+        _flusher = flusher;
         _pipelines = pipelines;
         Services = services;
         _logs = logs;
@@ -81,7 +85,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines);
+            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines, new LogFlushService(services, log));
         }
         catch
         {
@@ -99,6 +103,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         _stopped = true;
         await _server.DisposeAsync().ConfigureAwait(false);
         _pipelines.Dispose();
+        await _flusher.DisposeAsync().ConfigureAwait(false);
         await Retention.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _groupsLoading.ConfigureAwait(false);

@@ -24,6 +24,19 @@ public enum SegmentPreallocation
     Prepared,
 }
 
+/// <summary>When appended batches are flushed (fdatasync) relative to the acknowledgement of their produce request.</summary>
+public enum LogFlushPolicy
+{
+    /// <summary>Every pass of the device's writer ends with a flush; a produce is answered only after it.</summary>
+    PerBatch,
+
+    /// <summary>Answered from the page cache; a background flush every <see cref="LogConfig.FlushIntervalMs"/> (Kafka's flush.ms).</summary>
+    Interval,
+
+    /// <summary>Answered from the page cache; the operating system writes back on its own schedule (rely on replication).</summary>
+    None,
+}
+
 /// <summary>Per-partition log settings, with Kafka's names in the comments and Kafka's defaults.</summary>
 public sealed record LogConfig
 {
@@ -49,6 +62,12 @@ public sealed record LogConfig
 
     /// <summary>How far ahead of the appends Prepared keeps zeroed, synced blocks (log.prepare.ahead.bytes).</summary>
     public int PrepareAheadBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>flush.policy (FastLog's own topic config; broker default log.flush.policy, from the hardware profile).</summary>
+    public LogFlushPolicy FlushPolicy { get; init; } = LogFlushPolicy.PerBatch;
+
+    /// <summary>flush.ms: with <see cref="LogFlushPolicy.Interval"/>, the most time an appended batch stays unflushed.</summary>
+    public long FlushIntervalMs { get; init; } = long.MaxValue;
 
     /// <summary>producer.id.expiration.ms: a producer idle this long is forgotten by the partition.</summary>
     public long ProducerIdExpirationMs { get; init; } = 24L * 60 * 60 * 1000;

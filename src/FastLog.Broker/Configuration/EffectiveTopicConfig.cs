@@ -25,6 +25,7 @@ public sealed class EffectiveTopicConfig
         MessageTimestampType = Enum.Parse<MessageTimestampType>(Value<string>(N.MessageTimestampType));
         FlushMessages = Value<long>(N.FlushMessages);
         FlushMs = Value<long>(N.FlushMs);
+        FlushPolicy = FlushPolicies.From(Value<string>(N.FlushPolicy));
         SegmentBytes = Value<int>(N.SegmentBytes);
         SegmentMs = Value<long>(N.SegmentMs);
         SegmentIndexBytes = Value<int>(N.SegmentIndexBytes);
@@ -54,6 +55,9 @@ public sealed class EffectiveTopicConfig
     /// <summary>flush.ms: most time a message stays unflushed.</summary>
     public long FlushMs { get; }
 
+    /// <summary>flush.policy: when appends are flushed relative to their acknowledgement.</summary>
+    public LogFlushPolicy FlushPolicy { get; }
+
     public int SegmentBytes { get; }
     public long SegmentMs { get; }
     public int SegmentIndexBytes { get; }
@@ -74,6 +78,8 @@ public sealed class EffectiveTopicConfig
         IndexIntervalBytes = IndexIntervalBytes,
         MaxIndexBytes = SegmentIndexBytes,
         Preallocation = Preallocation,
+        FlushPolicy = FlushPolicy,
+        FlushIntervalMs = FlushMs,
     };
 
     private T Value<T>(string name) => (T)TopicConfigDefinitions.Find(name)!.Parse(_byName[name].Value!);
