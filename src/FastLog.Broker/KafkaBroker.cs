@@ -26,9 +26,6 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly AppendPipelines _pipelines;
     private bool _stopped;
 
-    /// <summary>Slots per device ring; a full ring makes producers wait (backpressure).</summary>
-    private const int RingSize = 1024;
-
     private readonly LogFlushService _flusher;
 
     private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines, LogFlushService flusher)
@@ -62,7 +59,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         });
         try
         {
-            var pipelines = new AppendPipelines(config.LogDirs, RingSize, () => new PhasedBackoffWaitStrategy(TimeSpan.FromMilliseconds(1)));
+            var pipelines = new AppendPipelines(config.LogDirs, config.Profile);
             var replicas = new ReplicaManager(logs, pipelines);
             var topics = metadata.Topics;
             replicas.RemoveOrphans(topics);
@@ -80,6 +77,8 @@ public sealed class KafkaBroker : IAsyncDisposable
             {
                 MaxRequestBytes = config.SocketRequestMaxBytes,
                 MaxIdleMs = config.ConnectionsMaxIdleMs,
+                SendBufferBytes = config.SocketSendBufferBytes,
+                ReceiveBufferBytes = config.SocketReceiveBufferBytes,
             }, log);
             server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
             services.Advertised = Advertise(config, server.BoundEndPoints);

@@ -15,7 +15,7 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private BrokerProcess(string dataDir, IReadOnlyList<string> overrides)
+    private BrokerProcess(string dataDir, IReadOnlyList<string> overrides, IReadOnlyList<string> arguments)
     {
         DataDir = dataDir;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -25,6 +25,10 @@ public sealed partial class BrokerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastlog-server.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}" }.Concat(overrides))
         {
             start.ArgumentList.Add("--override");
@@ -56,10 +60,14 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a broker and waits for its ready line. Reuse <paramref name="dataDir"/> to restart on the same data.</summary>
-    public static async Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides)
+    public static Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides) =>
+        StartWithArgumentsAsync([], dataDir, overrides);
+
+    /// <summary>Starts a broker with command-line <paramref name="arguments"/> (such as --profile) before the overrides.</summary>
+    public static async Task<BrokerProcess> StartWithArgumentsAsync(IReadOnlyList<string> arguments, string? dataDir = null, params string[] overrides)
     {
         dataDir ??= Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
-        var broker = new BrokerProcess(dataDir, overrides);
+        var broker = new BrokerProcess(dataDir, overrides, arguments);
         var address = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         broker.BootstrapServers = address;
         broker.Port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);

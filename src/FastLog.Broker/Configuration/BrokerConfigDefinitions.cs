@@ -25,6 +25,10 @@ public static class BrokerConfigDefinitions
         new(B.AutoCreateTopicsEnable, ConfigType.Boolean, "true"),
         new(B.DeleteTopicEnable, ConfigType.Boolean, "true"),
         new(B.SocketRequestMaxBytes, ConfigType.Int, "104857600", ConfigValidator.AtLeast(1)),
+        // -1: the operating system's default, as in Kafka.
+        new(B.SocketSendBufferBytes, ConfigType.Int, "102400", ConfigValidator.AtLeast(-1)),
+        new(B.SocketReceiveBufferBytes, ConfigType.Int, "102400", ConfigValidator.AtLeast(-1)),
+        new(B.LogPrepareAheadBytes, ConfigType.Int, "16777216", ConfigValidator.AtLeast(4 * 1024 * 1024)),
         // -1: never close an idle connection, as in Kafka.
         new(B.ConnectionsMaxIdleMs, ConfigType.Long, "600000", ConfigValidator.AtLeast(-1)),
         new(B.NumRecoveryThreadsPerDataDir, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),

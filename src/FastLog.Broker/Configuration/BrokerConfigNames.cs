@@ -15,6 +15,10 @@ public static class BrokerConfigNames
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
     public const string DeleteTopicEnable = "delete.topic.enable";
     public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string SocketSendBufferBytes = "socket.send.buffer.bytes";
+    public const string SocketReceiveBufferBytes = "socket.receive.buffer.bytes";
+    /// <summary>FastLog's own: how far ahead of the appends the prepared preallocation zeroes blocks.</summary>
+    public const string LogPrepareAheadBytes = "log.prepare.ahead.bytes";
     public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
     public const string MessageMaxBytes = "message.max.bytes";
     public const string MinInsyncReplicas = "min.insync.replicas";

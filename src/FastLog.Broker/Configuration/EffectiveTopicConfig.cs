@@ -11,8 +11,9 @@ public sealed class EffectiveTopicConfig
 {
     private readonly Dictionary<string, ConfigEntry> _byName;
 
-    internal EffectiveTopicConfig(IReadOnlyList<ConfigEntry> entries, SegmentPreallocation preallocation)
+    internal EffectiveTopicConfig(IReadOnlyList<ConfigEntry> entries, SegmentPreallocation preallocation, int prepareAheadBytes)
     {
+        PrepareAheadBytes = prepareAheadBytes;
         Entries = entries;
         _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         Preallocation = preallocation;
@@ -66,6 +67,9 @@ public sealed class EffectiveTopicConfig
     /// <summary>From the broker's log.preallocation: a broker-wide choice, not a topic config.</summary>
     public SegmentPreallocation Preallocation { get; }
 
+    /// <summary>From the broker's log.prepare.ahead.bytes.</summary>
+    public int PrepareAheadBytes { get; }
+
     /// <summary>The entry of a topic config; a <see cref="KeyNotFoundException"/> for a name no topic config has.</summary>
     public ConfigEntry this[string name] =>
         _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"Unknown topic config name: {name}");
@@ -78,6 +82,7 @@ public sealed class EffectiveTopicConfig
         IndexIntervalBytes = IndexIntervalBytes,
         MaxIndexBytes = SegmentIndexBytes,
         Preallocation = Preallocation,
+        PrepareAheadBytes = PrepareAheadBytes,
         FlushPolicy = FlushPolicy,
         FlushIntervalMs = FlushMs,
     };

@@ -98,6 +98,14 @@ public sealed class KafkaServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true; // responses are whole frames; Nagle only adds latency
+            if (_limits.SendBufferBytes > 0)
+            {
+                socket.SendBufferSize = _limits.SendBufferBytes;
+            }
+            if (_limits.ReceiveBufferBytes > 0)
+            {
+                socket.ReceiveBufferSize = _limits.ReceiveBufferBytes;
+            }
             var connection = new ClientConnection(socket, _processor, _limits, name, _log);
             _connections[connection] = RunConnectionAsync(connection);
         }
