@@ -1,6 +1,7 @@
 using System.Net;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Flush;
+using FastLog.Broker.Metrics;
 using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
@@ -27,6 +28,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     private bool _stopped;
 
     private readonly LogFlushService _flusher;
+    private MetricsEndpoint? _metricsEndpoint;
 
     private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, AppendPipelines pipelines, LogFlushService flusher)
     {
@@ -41,6 +43,11 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     public RetentionService Retention { get; }
+
+    public BrokerMetrics Metrics { get; private set; } = null!;
+
+    /// <summary>Where GET /metrics is served; null without metrics.listener.</summary>
+    public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.EndPoint;
 
     public BrokerServices Services { get; }
 
@@ -84,7 +91,15 @@ public sealed class KafkaBroker : IAsyncDisposable
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines, new LogFlushService(services, log));
+            var broker = new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), pipelines, new LogFlushService(services, log));
+            broker.Metrics = new BrokerMetrics(services, pipelines);
+            if (config.MetricsListener.Length > 0)
+            {
+                var colon = config.MetricsListener.LastIndexOf(':');
+                var endPoint = new IPEndPoint(ResolveBindAddress(config.MetricsListener[..colon]), int.Parse(config.MetricsListener[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                broker._metricsEndpoint = new MetricsEndpoint(endPoint, broker.Metrics, log);
+            }
+            return broker;
         }
         catch
         {
@@ -100,6 +115,10 @@ public sealed class KafkaBroker : IAsyncDisposable
             return;
         }
         _stopped = true;
+        if (_metricsEndpoint is not null)
+        {
+            await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        }
         await _server.DisposeAsync().ConfigureAwait(false);
         _pipelines.Dispose();
         await _flusher.DisposeAsync().ConfigureAwait(false);

@@ -66,6 +66,11 @@ var stop = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
 
+if (broker.MetricsEndPoint is { } metrics)
+{
+    Log($"metrics on http://{metrics}/metrics");
+}
+
 var listening = string.Join(", ", broker.BoundEndPoints.Select(b => $"{b.Name}://{b.EndPoint}"));
 var advertised = string.Join(", ", broker.Services.Advertised.Select(a => $"{a.Name}://{a.Host}:{a.Port}"));
 Console.WriteLine($"FastLog broker {config.NodeId} ready: listening on {listening}, advertised as {advertised} (cluster {broker.Services.Metadata.ClusterId}, data in {string.Join(", ", config.LogDirs)})");

@@ -19,6 +19,8 @@ public static class BrokerConfigNames
     public const string SocketReceiveBufferBytes = "socket.receive.buffer.bytes";
     /// <summary>FastLog's own: how far ahead of the appends the prepared preallocation zeroes blocks.</summary>
     public const string LogPrepareAheadBytes = "log.prepare.ahead.bytes";
+    /// <summary>FastLog's own: host:port of the HTTP metrics endpoint (GET /metrics); empty: none.</summary>
+    public const string MetricsListener = "metrics.listener";
     public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
     public const string MessageMaxBytes = "message.max.bytes";
     public const string MinInsyncReplicas = "min.insync.replicas";

@@ -70,6 +70,7 @@ internal sealed class BrokerConfigParser
             LogPreallocation = SegmentPreallocations.From(parser.Get<string>(B.LogPreallocation)),
             LogPrepareAheadBytes = parser.Get<int>(B.LogPrepareAheadBytes),
             SocketSendBufferBytes = parser.Get<int>(B.SocketSendBufferBytes),
+            MetricsListener = parser.Get<string>(B.MetricsListener),
             SocketReceiveBufferBytes = parser.Get<int>(B.SocketReceiveBufferBytes),
             OffsetsTopicNumPartitions = parser.Get<int>(B.OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = parser.Get<short>(B.OffsetsTopicReplicationFactor),

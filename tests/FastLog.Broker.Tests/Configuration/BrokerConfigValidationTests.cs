@@ -43,6 +43,8 @@ public sealed class BrokerConfigValidationTests
     [InlineData("log.cleanup.policy", "", "must list at least one of compact, delete")]
     [InlineData("log.message.timestamp.type", "createtime", "must be one of CreateTime, LogAppendTime")]
     [InlineData("log.preallocation", "zero", "must be one of none, fallocate, zero-ahead, prepared")]
+    [InlineData("metrics.listener", "9404", "must be empty (no metrics endpoint) or host:port, such as 127.0.0.1:9404")]
+    [InlineData("log.flush.policy", "sometimes", "must be one of per-batch, interval, none")]
     [InlineData("log.cleaner.min.cleanable.ratio", "1.5", "must be between 0 and 1")]
     [InlineData("compression.type", "brotli", "must be one of uncompressed, zstd, lz4, snappy, gzip, producer")]
     [InlineData("cluster.id", "", "must not be empty")]
