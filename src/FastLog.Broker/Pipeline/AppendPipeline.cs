@@ -52,7 +52,9 @@ public sealed class AppendPipeline : IDisposable
         long sequence;
         while (!Ring.TryNext(out sequence))
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            // A full ring lasts as long as a flush or more: after a few spins and yields this sleeps, so waiting
+            // producers do not take the cores the writer and the rest of the broker need.
+            spin.SpinOnce();
         }
         return sequence;
     }
