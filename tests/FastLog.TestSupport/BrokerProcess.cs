@@ -29,7 +29,8 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}" }.Concat(overrides))
+        // The ci profile's zeroing window: a run starts hundreds of brokers, and each written partition zeroes this much.
+        foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}", "log.prepare.ahead.bytes=4194304" }.Concat(overrides))
         {
             start.ArgumentList.Add("--override");
             start.ArgumentList.Add(setting);
@@ -41,6 +42,32 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// Data dirs made up here, removed when the test process exits: a test may restart a broker on its data dir
+    /// after disposing the first, so a dir cannot go with its first broker.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> CreatedDataDirs = CreateCleanup();
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> CreateCleanup()
+    {
+        var dirs = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var dir in dirs)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // a broker still running at exit, or already removed: nothing to keep
+                }
+            }
+        };
+        return dirs;
     }
 
     public string DataDir { get; }
@@ -66,7 +93,11 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     /// <summary>Starts a broker with command-line <paramref name="arguments"/> (such as --profile) before the overrides.</summary>
     public static async Task<BrokerProcess> StartWithArgumentsAsync(IReadOnlyList<string> arguments, string? dataDir = null, params string[] overrides)
     {
-        dataDir ??= Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
+        if (dataDir is null)
+        {
+            dataDir = Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
+            CreatedDataDirs.Add(dataDir);
+        }
         var broker = new BrokerProcess(dataDir, overrides, arguments);
         var address = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         broker.BootstrapServers = address;
