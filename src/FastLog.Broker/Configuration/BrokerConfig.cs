@@ -70,6 +70,9 @@ public sealed record BrokerConfig
     /// <summary>log.preallocation (FastLog's own): how every new segment file is prepared.</summary>
     public SegmentPreallocation LogPreallocation { get; internal init; }
 
+    /// <summary>socket.fetch.zero.copy (FastLog's own): fetched records go from the segment file to the socket with sendfile; false copies them.</summary>
+    public bool SocketFetchZeroCopy { get; internal init; }
+
     public int OffsetsTopicNumPartitions { get; internal init; }
     public short OffsetsTopicReplicationFactor { get; internal init; }
     public int GroupInitialRebalanceDelayMs { get; internal init; }

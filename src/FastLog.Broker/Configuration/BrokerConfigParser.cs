@@ -68,6 +68,7 @@ internal sealed class BrokerConfigParser
             LogFlushIntervalMessages = parser.Get<long>(B.LogFlushIntervalMessages),
             LogFlushIntervalMs = parser.Get<long>(B.LogFlushIntervalMs),
             LogPreallocation = SegmentPreallocations.From(parser.Get<string>(B.LogPreallocation)),
+            SocketFetchZeroCopy = parser.Get<bool>(B.SocketFetchZeroCopy),
             OffsetsTopicNumPartitions = parser.Get<int>(B.OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = parser.Get<short>(B.OffsetsTopicReplicationFactor),
             GroupInitialRebalanceDelayMs = parser.Get<int>(B.GroupInitialRebalanceDelayMs),
