@@ -19,8 +19,8 @@ namespace FastLog.FetchBench;
 /// </summary>
 internal static class AllocationCheck
 {
-    private const int Warmup = 200;
-    private const int Measured = 1000;
+    private const int Warmup = 1000;
+    private const int Measured = 5000;
     private const int RegionBytes = 4 * 1024 * 1024;
 
     public static async Task RunAsync(string dir)
