@@ -99,6 +99,52 @@ public sealed class FetchSendPathTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_batch_corrupted_at_rest_is_never_sent_and_the_batches_before_it_are(bool zeroCopy)
+    {
+        var first = await StartAsync(zeroCopy);
+        var topic = TestTopics.Unique("fetchcrc");
+        try
+        {
+            using var producer = Clients.Producer<Null, string>(first, c => c.LingerMs = 0);
+            foreach (var value in new[] { "first", "second", "third" })
+            {
+                await producer.ProduceAsync(topic, new Message<Null, string> { Value = value }); // one batch each
+            }
+            Assert.Equal(0, await first.StopAsync());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        // Flip the last byte of the second batch (its last record's value, covered by the CRC-32C).
+        var segmentFile = Path.Combine(first.DataDir, $"{topic}-0", $"{0:D20}.log");
+        var bytes = await File.ReadAllBytesAsync(segmentFile);
+        var secondAt = RecordBatchHeader.Read(bytes).TotalSize;
+        var secondEnd = secondAt + RecordBatchHeader.Read(bytes.AsSpan(secondAt)).TotalSize;
+        await using (var file = new FileStream(segmentFile, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = secondEnd - 1;
+            var last = (byte)file.ReadByte();
+            file.Position = secondEnd - 1;
+            file.WriteByte((byte)(last ^ 0x20));
+        }
+        await using var broker = await BrokerProcess.StartAsync(first.DataDir, zeroCopy ? "socket.fetch.zero.copy=true" : "socket.fetch.zero.copy=false");
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", broker.Port);
+        await using var stream = new NetworkStream(socket);
+
+        var fromStart = await FetchOnceAsync(stream, topic, offset: 0);
+        var atCorrupt = await FetchOnceAsync(stream, topic, offset: 1);
+
+        Assert.Equal(0, fromStart.Error);
+        Assert.Equal(bytes.AsSpan(0, secondAt).ToArray(), fromStart.Records); // only the good batch before it
+        Assert.Equal((short)FastLog.Protocol.Messages.ErrorCode.KafkaStorageError, atCorrupt.Error);
+        Assert.Empty(atCorrupt.Records);
+    }
+
     [Fact]
     public async Task Zero_copy_and_copying_brokers_send_byte_identical_fetch_responses_for_the_same_log()
     {
@@ -208,12 +254,28 @@ public sealed class FetchSendPathTests
     /// <summary>The records of partition 0 in a Fetch v4 response frame (the bytes after its size prefix).</summary>
     private static byte[] DecodeRecords(ReadOnlyMemory<byte> frame)
     {
+        var (error, records) = DecodePartition(frame);
+        Assert.Equal(0, error);
+        return records;
+    }
+
+    private static (short Error, byte[] Records) DecodePartition(ReadOnlyMemory<byte> frame)
+    {
         var reader = new ProtocolReader(frame[4..]); // the correlation id, then the body
         var response = new FetchResponse();
         response.Read(ref reader, 4);
         var partition = Assert.Single(Assert.Single(response.Responses).Partitions);
-        Assert.Equal(0, partition.ErrorCode);
-        return partition.Records?.Memory.ToArray() ?? [];
+        return (partition.ErrorCode, partition.Records?.Memory.ToArray() ?? []);
+    }
+
+    private static async Task<(short Error, byte[] Records)> FetchOnceAsync(NetworkStream stream, string topic, long offset)
+    {
+        await stream.WriteAsync(FetchFrame(topic, offset, maxBytes: EightMiB));
+        var sizeBytes = new byte[4];
+        await stream.ReadExactlyAsync(sizeBytes);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(sizeBytes)];
+        await stream.ReadExactlyAsync(frame);
+        return DecodePartition(frame);
     }
 
     /// <summary>Whole response frames of fetches from offset 0 to the end, 1.5 MiB at a time, concatenated.</summary>
