@@ -11,9 +11,12 @@ namespace FastLog.Broker.Network;
 /// </summary>
 public sealed class ResponseSender(Socket socket, bool zeroCopyFetch)
 {
-    private readonly IRecordsSender _records = zeroCopyFetch ? new ZeroCopyRecordsSender(socket) : new CopyingRecordsSender(socket);
+    // sendfile(2) is called with Linux's signature; elsewhere (a developer's machine) the copying path serves.
+    private readonly IRecordsSender _records = zeroCopyFetch && OperatingSystem.IsLinux()
+        ? new ZeroCopyRecordsSender(socket)
+        : new CopyingRecordsSender(socket);
 
-    public bool ZeroCopy => zeroCopyFetch;
+    public bool ZeroCopy => _records is ZeroCopyRecordsSender;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ProtocolWriter frame, CancellationToken cancellation)
