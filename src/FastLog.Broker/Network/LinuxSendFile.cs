@@ -7,8 +7,10 @@ namespace FastLog.Broker.Network;
 /// <summary>
 /// sendfile(2): the kernel moves page-cache pages of a file into a socket; no user-space buffer sees the bytes.
 /// Called directly rather than through Socket.SendPacketsAsync: on Linux that also ends in sendfile(2)
-/// (SocketPal.Unix SendPacketsAsync, then SystemNative_SendFile), but only for a FileStream element, and it
-/// allocates a Task, a TaskCompletionSource and a closure per file element and a handle array per call.
+/// (SocketPal.Unix SendPacketsAsync, SocketAsyncContext.SendFileAsync, then SystemNative_SendFile), but it takes
+/// a file only as a FileStream or a path (a FileStream over the cache's handle would own and close it; a path
+/// opens the file again, and retention may have renamed it), and each call allocates a handle array, a
+/// completion closure, an async Task, and a TaskCompletionSource with its closure per file element.
 /// </summary>
 internal static partial class LinuxSendFile
 {
