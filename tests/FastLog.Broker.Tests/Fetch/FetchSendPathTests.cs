@@ -14,9 +14,26 @@ namespace FastLog.Broker.Tests.Fetch;
 /// deliver exactly the bytes that were produced, to real clients, under concurrency and while retention deletes the
 /// segment being sent. Only what a client observes is asserted.
 /// </summary>
-public sealed class FetchSendPathTests
+public sealed class FetchSendPathTests : IDisposable
 {
     private const int EightMiB = 8 * 1024 * 1024;
+
+    /// <summary>The data dirs of this test's brokers (tens of MiB each), removed once the test is over.</summary>
+    private readonly List<string> _dataDirs = [];
+
+    public void Dispose()
+    {
+        foreach (var dir in _dataDirs)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 
     [Theory]
     [InlineData(true)]
@@ -131,7 +148,7 @@ public sealed class FetchSendPathTests
             file.Position = secondEnd - 1;
             file.WriteByte((byte)(last ^ 0x20));
         }
-        await using var broker = await BrokerProcess.StartAsync(first.DataDir, zeroCopy ? "socket.fetch.zero.copy=true" : "socket.fetch.zero.copy=false");
+        await using var broker = await StartAsync(zeroCopy, first.DataDir);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync("127.0.0.1", broker.Port);
         await using var stream = new NetworkStream(socket);
@@ -162,7 +179,7 @@ public sealed class FetchSendPathTests
         {
             await first.DisposeAsync();
         }
-        await using var second = await BrokerProcess.StartAsync(first.DataDir, "socket.fetch.zero.copy=false");
+        await using var second = await StartAsync(zeroCopy: false, first.DataDir);
 
         var copyingBytes = await FetchAllRawAsync(second, topic);
 
@@ -170,8 +187,12 @@ public sealed class FetchSendPathTests
         Assert.True(zeroCopyBytes.AsSpan().SequenceEqual(copyingBytes), "the two send paths answered the same fetches with different bytes");
     }
 
-    private static Task<BrokerProcess> StartAsync(bool zeroCopy) =>
-        BrokerProcess.StartAsync(null, zeroCopy ? "socket.fetch.zero.copy=true" : "socket.fetch.zero.copy=false");
+    private async Task<BrokerProcess> StartAsync(bool zeroCopy, string? dataDir = null)
+    {
+        var broker = await BrokerProcess.StartAsync(dataDir, zeroCopy ? "socket.fetch.zero.copy=true" : "socket.fetch.zero.copy=false");
+        _dataDirs.Add(broker.DataDir);
+        return broker;
+    }
 
     /// <summary>Printable values of 1 to 16 KiB, different for every offset, so any misplaced byte shows.</summary>
     private static async Task<List<(string Key, string Value)>> ProduceAsync(BrokerProcess broker, string topic, int totalBytes)
