@@ -86,7 +86,7 @@ public sealed class KafkaBroker : IAsyncDisposable
                 MaxIdleMs = config.ConnectionsMaxIdleMs,
                 SendBufferBytes = config.SocketSendBufferBytes,
                 ReceiveBufferBytes = config.SocketReceiveBufferBytes,
-            }, log);
+            }, log, config.SocketFetchZeroCopy);
             server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.

@@ -38,7 +38,11 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, stdout: true);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, stdout: false);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"broker exited with {_process.ExitCode} before it was ready:\n{Output}"));
+        _process.Exited += (_, _) =>
+        {
+            _process.WaitForExit(); // the output may still be in the pipes: the reason why it exited is in it
+            _ready.TrySetException(new InvalidOperationException($"broker exited with {_process.ExitCode} before it was ready:\n{Output}"));
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

@@ -85,6 +85,9 @@ public sealed record BrokerConfig
     /// <summary>The hardware profile the broker started with (--profile), or the built-in default.</summary>
     public Profiles.HardwareProfile Profile { get; internal init; } = Profiles.HardwareProfile.Default;
 
+    /// <summary>socket.fetch.zero.copy (FastLog's own): fetched records go from the segment file to the socket with sendfile; false copies them.</summary>
+    public bool SocketFetchZeroCopy { get; internal init; }
+
     public int OffsetsTopicNumPartitions { get; internal init; }
     public short OffsetsTopicReplicationFactor { get; internal init; }
     public int GroupInitialRebalanceDelayMs { get; internal init; }

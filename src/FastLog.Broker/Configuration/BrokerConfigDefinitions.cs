@@ -35,6 +35,8 @@ public static class BrokerConfigDefinitions
         new(B.NumRecoveryThreadsPerDataDir, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
         new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.Prepared,
             ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead, SegmentPreallocations.Prepared)),
+        // FastLog's own: false sends fetched records through a user-space copy (the path TLS needs), for comparison.
+        new(B.SocketFetchZeroCopy, ConfigType.Boolean, "true"),
         new(B.OffsetsTopicNumPartitions, ConfigType.Int, "50", ConfigValidator.AtLeast(1)),
         // Kafka's default is 3; a single-node FastLog could never create the topic with it.
         new(B.OffsetsTopicReplicationFactor, ConfigType.Short, "1", ConfigValidator.AtLeast(1)),

@@ -1,6 +1,6 @@
 namespace FastLog.Broker.Configuration;
 
-/// <summary>The names of the broker configs FastLog reads itself (Kafka's names; log.preallocation is FastLog's).</summary>
+/// <summary>The names of the broker configs FastLog reads itself (Kafka's names; log.preallocation and socket.fetch.zero.copy are FastLog's).</summary>
 public static class BrokerConfigNames
 {
     public const string Listeners = "listeners";
@@ -41,6 +41,7 @@ public static class BrokerConfigNames
     public const string LogFlushIntervalMessages = "log.flush.interval.messages";
     public const string LogFlushIntervalMs = "log.flush.interval.ms";
     public const string LogPreallocation = "log.preallocation";
+    public const string SocketFetchZeroCopy = "socket.fetch.zero.copy";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";

@@ -72,6 +72,7 @@ internal sealed class BrokerConfigParser
             SocketSendBufferBytes = parser.Get<int>(B.SocketSendBufferBytes),
             MetricsListener = parser.Get<string>(B.MetricsListener),
             SocketReceiveBufferBytes = parser.Get<int>(B.SocketReceiveBufferBytes),
+            SocketFetchZeroCopy = parser.Get<bool>(B.SocketFetchZeroCopy),
             OffsetsTopicNumPartitions = parser.Get<int>(B.OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = parser.Get<short>(B.OffsetsTopicReplicationFactor),
             GroupInitialRebalanceDelayMs = parser.Get<int>(B.GroupInitialRebalanceDelayMs),

@@ -308,6 +308,12 @@ public sealed class LogSegment
         return null;
     }
 
+    /// <summary>
+    /// Pins the .log file open (and mapped) until the lease is disposed: the file cache does not close it under the
+    /// lease, and retention's rename and delete leave an open file readable, so a send may outlast both.
+    /// </summary>
+    public FileLease LeaseLog() => _cache.Acquire(LogFile);
+
     public int CopyBytes(long position, Span<byte> destination)
     {
         using var lease = _cache.Acquire(LogFile);

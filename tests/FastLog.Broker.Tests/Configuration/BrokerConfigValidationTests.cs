@@ -24,6 +24,7 @@ public sealed class BrokerConfigValidationTests
     [InlineData("log.retention.bytes", "99999999999999999999", "is out of range for a 64-bit integer")]
     [InlineData("offsets.topic.replication.factor", "40000", "is out of range for a 16-bit integer")]
     [InlineData("auto.create.topics.enable", "yes", "is not a boolean (true or false)")]
+    [InlineData("socket.fetch.zero.copy", "sendfile", "is not a boolean (true or false)")]
     [InlineData("log.segment.bytes", "13", "must be at least 14")]
     [InlineData("log.segment.bytes", "-1", "must be at least 14")]
     [InlineData("message.max.bytes", "-5", "must be at least 0")]
