@@ -71,6 +71,9 @@ public sealed record NetworkProfile
 
     /// <summary>socket.receive.buffer.bytes of accepted connections; -1: the operating system's default.</summary>
     public int SocketReceiveBufferBytes { get; init; } = 102_400;
+
+    /// <summary>socket.fetch.zero.copy: fetches sent with sendfile (true) or read into a buffer and sent (false).</summary>
+    public bool ZeroCopyFetch { get; init; } = true;
 }
 
 public sealed record CpuProfile

@@ -162,6 +162,7 @@ public static class HardwareProfileReader
             MinThreads = fields.Int("minThreads", defaults.MinThreads, 0, 4096),
             SocketSendBufferBytes = SocketBuffer(fields, "socketSendBufferBytes", defaults.SocketSendBufferBytes),
             SocketReceiveBufferBytes = SocketBuffer(fields, "socketReceiveBufferBytes", defaults.SocketReceiveBufferBytes),
+            ZeroCopyFetch = fields.Bool("zeroCopyFetch", defaults.ZeroCopyFetch),
         };
         fields.End();
         return network;

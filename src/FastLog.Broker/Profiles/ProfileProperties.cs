@@ -33,6 +33,7 @@ public static class ProfileProperties
             },
             [B.SocketSendBufferBytes] = Text(profile.Network.SocketSendBufferBytes),
             [B.SocketReceiveBufferBytes] = Text(profile.Network.SocketReceiveBufferBytes),
+            [B.SocketFetchZeroCopy] = profile.Network.ZeroCopyFetch ? "true" : "false",
         };
         if (profile.Flush.IntervalMs != long.MaxValue)
         {

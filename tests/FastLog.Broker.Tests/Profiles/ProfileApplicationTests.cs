@@ -20,7 +20,8 @@ public sealed class ProfileApplicationTests : IDisposable
           "devices": [ { "name": "disk0", "dataDirs": ["{{_root}}/a", "{{_root}}/b"] } ],
           "ring": { "size": 64, "waitStrategy": "blocking", "maxBatchEntries": 16 },
           "flush": { "policy": "interval", "intervalMs": 250 },
-          "segments": { "bytes": 8388608, "preallocation": "zero-ahead" }
+          "segments": { "bytes": 8388608, "preallocation": "zero-ahead" },
+          "network": { "zeroCopyFetch": false }
         }
         """, "two-dirs.json");
 
@@ -34,6 +35,7 @@ public sealed class ProfileApplicationTests : IDisposable
         Assert.Equal(SegmentPreallocation.ZeroAhead, config.LogPreallocation);
         Assert.Equal("interval", config.FindEntry("log.flush.policy")!.Value);
         Assert.Equal(250, config.LogFlushIntervalMs);
+        Assert.False(config.SocketFetchZeroCopy);
         Assert.Equal("two-dirs", config.Profile.Name);
     }
 
