@@ -18,7 +18,7 @@ public static class GroupCommit
         var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10;
         var batchBytes = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1024;
         Console.WriteLine($"group commit: {producers} producers, {batchBytes} B batches, per-batch flush, {seconds} s per measurement");
-        for (var round = 0; round < 2; round++)
+        for (var round = 0; round < 3; round++)
         {
             var single = OneSyncPerAppend(batchBytes, seconds);
             var grouped = Pipelined(producers, batchBytes, seconds, out var meanBatch);
