@@ -12,5 +12,6 @@ public static class AppenderConfig
         MaxIndexBytes = 64 * 1024,
         Preallocation = preallocation,
         ZeroAheadBytes = 64 * 1024,
+        PrepareAheadBytes = 256 * 1024,
     };
 }

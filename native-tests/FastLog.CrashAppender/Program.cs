@@ -10,7 +10,7 @@ using FastLog.Storage.Cleaner;
 if (args.Length is not (3 or 4) || !int.TryParse(args[1], out var segmentBytes) || !Enum.TryParse<SegmentPreallocation>(args[2], out var preallocation)
     || (args.Length == 4 && args[3] != "compact"))
 {
-    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead> [compact]");
+    Console.Error.WriteLine("usage: FastLog.CrashAppender <data-dir> <segment-bytes> <None|Fallocate|ZeroAhead|Prepared> [compact]");
     return 1;
 }
 var compact = args.Length == 4;

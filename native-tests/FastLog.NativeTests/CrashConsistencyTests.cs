@@ -32,6 +32,7 @@ public sealed class CrashConsistencyTests : IDisposable
     [InlineData("ZeroAhead", 16 * 1024)]
     [InlineData("None", 48 * 1024)]
     [InlineData("Fallocate", 1024 * 1024)]
+    [InlineData("Prepared", 512 * 1024)]
     public void Every_flushed_batch_survives_repeated_kill_9(string preallocation, int segmentBytes)
     {
         var random = new Random(segmentBytes);

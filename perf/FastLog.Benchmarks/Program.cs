@@ -3,9 +3,17 @@ using FastLog.Benchmarks.Pipeline;
 
 // BenchmarkDotNet's own arguments pass through: --filter '*Crc*', --list flat, --inProcess, ...
 // "handoff-latency" runs the ring-versus-channel latency percentiles instead.
-if (args.Length > 0 && args[0] == "handoff-latency")
+// "group-commit" and "pipeline-append" run the append pipeline's throughput comparisons.
+switch (args.Length > 0 ? args[0] : "")
 {
-    HandoffLatency.Run(args);
-    return;
+    case "handoff-latency":
+        HandoffLatency.Run(args);
+        return;
+    case "group-commit":
+        GroupCommit.Run(args);
+        return;
+    case "pipeline-append":
+        PipelineAppend.Run(args);
+        return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -18,6 +18,7 @@ internal sealed partial record Options
     [
         "--bootstrap", "--topic", "--partitions", "--record-bytes", "--producers", "--acks", "--compression",
         "--linger-ms", "--batch-bytes", "--duration", "--warmup", "--rate", "--messages", "--json", "--plot",
+        "--broker-metrics", "--fsync-dir",
     ];
 
     private static readonly HashSet<string> FlagOptions = ["--keep-topic"];
@@ -50,6 +51,12 @@ internal sealed partial record Options
     public string? JsonPath { get; init; }
     public string? PlotPath { get; init; }
 
+    /// <summary>The broker's GET /metrics URL, read before and after the run; null: not read.</summary>
+    public string? BrokerMetricsUrl { get; init; }
+
+    /// <summary>A folder on the broker's data device whose fdatasync latency is measured around the run.</summary>
+    public string? FsyncDirectory { get; init; }
+
     /// <summary>Keep the fresh topic after the run instead of deleting it.</summary>
     public bool KeepTopic { get; init; }
 
@@ -76,6 +83,8 @@ internal sealed partial record Options
             JsonPath = OutputPath(r, "--json"),
             PlotPath = OutputPath(r, "--plot"),
             KeepTopic = r.Flag("--keep-topic"),
+            BrokerMetricsUrl = r.Text("--broker-metrics"),
+            FsyncDirectory = r.Text("--fsync-dir"),
         };
         options.CheckFitsWorkload(r);
         return options;

@@ -1,6 +1,8 @@
 using System.Net;
 using FastLog.Broker.Cleaner;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Flush;
+using FastLog.Broker.Metrics;
 using FastLog.Broker.Groups;
 using FastLog.Broker.Metadata;
 using FastLog.Broker.Network;
@@ -26,12 +28,13 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly AppendPipelines _pipelines;
     private bool _stopped;
 
-    /// <summary>Slots per device ring; a full ring makes producers wait (backpressure).</summary>
-    private const int RingSize = 1024;
+    private readonly LogFlushService _flusher;
+    private MetricsEndpoint? _metricsEndpoint;
 
-    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, LogCleanerService cleaner, AppendPipelines pipelines)
+    private KafkaBroker(BrokerServices services, LogManager logs, KafkaServer server, GroupCoordinator groups, Task groupsLoading, RetentionService retention, LogCleanerService cleaner, AppendPipelines pipelines, LogFlushService flusher)
     {
         Cleaner = cleaner;
+        _flusher = flusher;
         _pipelines = pipelines;
         Services = services;
         _logs = logs;
@@ -45,6 +48,11 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     /// <summary>Compaction of the compacted topics; its metrics say what it did.</summary>
     public LogCleanerService Cleaner { get; }
+
+    public BrokerMetrics Metrics { get; private set; } = null!;
+
+    /// <summary>Where GET /metrics is served; null without metrics.listener.</summary>
+    public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.EndPoint;
 
     public BrokerServices Services { get; }
 
@@ -63,7 +71,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         });
         try
         {
-            var pipelines = new AppendPipelines(config.LogDirs, RingSize, () => new PhasedBackoffWaitStrategy(TimeSpan.FromMilliseconds(1)));
+            var pipelines = new AppendPipelines(config.LogDirs, config.Profile);
             var replicas = new ReplicaManager(logs, pipelines);
             var topics = metadata.Topics;
             replicas.RemoveOrphans(topics);
@@ -81,12 +89,22 @@ public sealed class KafkaBroker : IAsyncDisposable
             {
                 MaxRequestBytes = config.SocketRequestMaxBytes,
                 MaxIdleMs = config.ConnectionsMaxIdleMs,
-            }, log);
+                SendBufferBytes = config.SocketSendBufferBytes,
+                ReceiveBufferBytes = config.SocketReceiveBufferBytes,
+            }, log, config.SocketFetchZeroCopy);
             server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
-            return new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines);
+            var broker = new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines, new LogFlushService(services, log));
+            broker.Metrics = new BrokerMetrics(services, pipelines);
+            if (config.MetricsListener.Length > 0)
+            {
+                var colon = config.MetricsListener.LastIndexOf(':');
+                var endPoint = new IPEndPoint(ResolveBindAddress(config.MetricsListener[..colon]), int.Parse(config.MetricsListener[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                broker._metricsEndpoint = new MetricsEndpoint(endPoint, broker.Metrics, log);
+            }
+            return broker;
         }
         catch
         {
@@ -102,8 +120,13 @@ public sealed class KafkaBroker : IAsyncDisposable
             return;
         }
         _stopped = true;
+        if (_metricsEndpoint is not null)
+        {
+            await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        }
         await _server.DisposeAsync().ConfigureAwait(false);
         _pipelines.Dispose();
+        await _flusher.DisposeAsync().ConfigureAwait(false);
         await Retention.DisposeAsync().ConfigureAwait(false);
         await Cleaner.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using FastLog.Broker;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Profiles;
 using FastLog.Server;
 
 // The broker host: config -> running broker -> clean stop on SIGTERM or Ctrl+C (exit code 0).
@@ -14,12 +15,20 @@ try
         Console.WriteLine(ServerArguments.Usage);
         return 0;
     }
-    config = BrokerConfigLoader.Load(arguments.PropertiesFile, arguments.Overrides);
+    var profile = arguments.Profile is null ? null : HardwareProfiles.Load(arguments.Profile);
+    config = BrokerConfigLoader.Load(arguments.PropertiesFile, arguments.Overrides, profile);
+    if (profile is not null)
+    {
+        HostCheck.Run(profile, config.LogDirs, Environment.ProcessorCount);
+    }
 }
-catch (Exception e) when (e is ConfigException or ArgumentException or IOException)
+catch (Exception e) when (e is ConfigException or ArgumentException or IOException or ProfileException)
 {
     Console.Error.WriteLine($"fastlog-server: {e.Message}");
-    Console.Error.WriteLine(ServerArguments.Usage);
+    if (e is ArgumentException)
+    {
+        Console.Error.WriteLine(ServerArguments.Usage); // the command line itself was wrong
+    }
     return 2;
 }
 
@@ -28,6 +37,18 @@ static void Log(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-
 foreach (var key in config.UnknownKeys)
 {
     Log($"warning: unknown setting '{key}' is ignored");
+}
+if (arguments.Profile is not null)
+{
+    if (GcModeRelaunch.RelaunchIfNeeded(config.Profile.Gc) is { } warning)
+    {
+        Log(warning);
+    }
+    Log($"hardware profile {config.Profile.Name}: {config.Profile.Devices.Count} device(s), ring {config.Profile.Ring.Size} slots ({config.Profile.Ring.WaitStrategy}), flush {config.Profile.Flush.Policy}");
+    foreach (var line in ProfileRuntime.Apply(config.Profile))
+    {
+        Log(line);
+    }
 }
 
 KafkaBroker broker;
@@ -44,6 +65,11 @@ catch (Exception e) when (e is IOException or InvalidDataException or System.Net
 var stop = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+
+if (broker.MetricsEndPoint is { } metrics)
+{
+    Log($"metrics on http://{metrics}/metrics");
+}
 
 var listening = string.Join(", ", broker.BoundEndPoints.Select(b => $"{b.Name}://{b.EndPoint}"));
 var advertised = string.Join(", ", broker.Services.Advertised.Select(a => $"{a.Name}://{a.Host}:{a.Port}"));

@@ -1,3 +1,4 @@
+using FastLog.Storage.Files;
 using FastLog.Storage.Segments;
 
 namespace FastLog.Storage;
@@ -20,6 +21,13 @@ public readonly record struct FileRegion(LogSegment? Segment, long Position, int
         }
         return Segment.CopyBytes(Position, destination[..Length]);
     }
+
+    /// <summary>
+    /// Pins the segment file for a send straight from it (sendfile): the region's bytes stay readable through the
+    /// lease's handle and mapping while it is held, even if the file cache evicts the file or retention deletes the segment.
+    /// </summary>
+    public FileLease Lease() =>
+        Segment?.LeaseLog() ?? throw new InvalidOperationException("an empty region has no file to lease");
 
     public byte[] ToArray()
     {

@@ -293,6 +293,7 @@ public sealed class PartitionLogTests : IDisposable
     [InlineData(SegmentPreallocation.None)]
     [InlineData(SegmentPreallocation.Fallocate)]
     [InlineData(SegmentPreallocation.ZeroAhead)]
+    [InlineData(SegmentPreallocation.Prepared)]
     public void Every_preallocation_mode_keeps_data_across_a_clean_reopen(SegmentPreallocation mode)
     {
         var config = TestBatches.SmallSegments(8192, mode);
@@ -310,5 +311,37 @@ public sealed class PartitionLogTests : IDisposable
         Assert.Equal(before.Select(b => b.Bytes), TestBatches.ReadAll(reopened).Select(b => b.Bytes));
         Assert.Equal(50, reopened.LogEndOffset);
         Assert.Equal(50, reopened.Append(TestBatches.Make(1)));
+    }
+
+    [Fact]
+    public void Prepared_segments_are_zeroed_ahead_in_the_background_and_appends_land_intact()
+    {
+        var config = TestBatches.SmallSegments(1024 * 1024, SegmentPreallocation.Prepared) with { ZeroAheadBytes = 4096, PrepareAheadBytes = 64 * 1024 };
+        var log = PartitionLog.Create(Partition, _dir.Path, config, TestBatches.Cache());
+        Assert.Equal(0, log.ActiveSegment.PreparedUpTo); // nothing is zeroed before the first append
+
+        var appended = new List<byte[]> { TestBatches.Make(2, valueBytes: 200) };
+        log.Append(appended[0]);
+        Assert.True(SpinWait.SpinUntil(() => log.ActiveSegment.PreparedUpTo >= 64 * 1024, TimeSpan.FromSeconds(30)), "the preparer never zeroed the window");
+        for (var i = 1; i < 400; i++)
+        {
+            var batch = TestBatches.Make(2, valueBytes: 200);
+            log.Append(batch);
+            appended.Add(batch);
+        }
+        log.TruncateTo(600);
+        for (var i = 0; i < 100; i++)
+        {
+            var batch = TestBatches.Make(1, valueBytes: 300);
+            log.Append(batch);
+            appended[300 + i] = batch;
+        }
+        appended.RemoveRange(400, appended.Count - 400);
+        log.Flush();
+
+        Assert.Equal(appended, TestBatches.ReadAll(log).Select(b => b.Bytes));
+        Assert.True(SpinWait.SpinUntil(() => log.ActiveSegment.PreparedUpTo >= log.ActiveSegment.Size + 32 * 1024, TimeSpan.FromSeconds(30)), "the preparer stopped keeping ahead");
+        var reopened = PartitionLog.Open(Partition, log.Directory, config, TestBatches.Cache(), new LogOpenOptions());
+        Assert.Equal(appended, TestBatches.ReadAll(reopened).Select(b => b.Bytes));
     }
 }

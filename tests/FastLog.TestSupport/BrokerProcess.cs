@@ -15,7 +15,7 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private BrokerProcess(string dataDir, IReadOnlyList<string> overrides)
+    private BrokerProcess(string dataDir, IReadOnlyList<string> overrides, IReadOnlyList<string> arguments)
     {
         DataDir = dataDir;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -25,7 +25,12 @@ public sealed partial class BrokerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastlog-server.dll"));
-        foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}" }.Concat(overrides))
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // The ci profile's zeroing window: a run starts hundreds of brokers, and each written partition zeroes this much.
+        foreach (var setting in new[] { "listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={dataDir}", "log.prepare.ahead.bytes=4194304" }.Concat(overrides))
         {
             start.ArgumentList.Add("--override");
             start.ArgumentList.Add(setting);
@@ -33,10 +38,40 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, stdout: true);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, stdout: false);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"broker exited with {_process.ExitCode} before it was ready:\n{Output}"));
+        _process.Exited += (_, _) =>
+        {
+            _process.WaitForExit(); // the output may still be in the pipes: the reason why it exited is in it
+            _ready.TrySetException(new InvalidOperationException($"broker exited with {_process.ExitCode} before it was ready:\n{Output}"));
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// Data dirs made up here, removed when the test process exits: a test may restart a broker on its data dir
+    /// after disposing the first, so a dir cannot go with its first broker.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> CreatedDataDirs = CreateCleanup();
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> CreateCleanup()
+    {
+        var dirs = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var dir in dirs)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // a broker still running at exit, or already removed: nothing to keep
+                }
+            }
+        };
+        return dirs;
     }
 
     public string DataDir { get; }
@@ -56,10 +91,18 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a broker and waits for its ready line. Reuse <paramref name="dataDir"/> to restart on the same data.</summary>
-    public static async Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides)
+    public static Task<BrokerProcess> StartAsync(string? dataDir = null, params string[] overrides) =>
+        StartWithArgumentsAsync([], dataDir, overrides);
+
+    /// <summary>Starts a broker with command-line <paramref name="arguments"/> (such as --profile) before the overrides.</summary>
+    public static async Task<BrokerProcess> StartWithArgumentsAsync(IReadOnlyList<string> arguments, string? dataDir = null, params string[] overrides)
     {
-        dataDir ??= Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
-        var broker = new BrokerProcess(dataDir, overrides);
+        if (dataDir is null)
+        {
+            dataDir = Path.Combine(Path.GetTempPath(), "fastlog-broker-tests", Guid.NewGuid().ToString("N"));
+            CreatedDataDirs.Add(dataDir);
+        }
+        var broker = new BrokerProcess(dataDir, overrides, arguments);
         var address = await broker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         broker.BootstrapServers = address;
         broker.Port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);

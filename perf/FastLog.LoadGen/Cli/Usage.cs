@@ -36,6 +36,10 @@ internal static class Usage
           --messages N            consume: messages to produce into the topic before reading it
           --json FILE             write the results as JSON
           --plot FILE.html        write a self-contained latency-by-percentile plot (HTML with inline SVG)
+          --broker-metrics URL    the broker's GET /metrics (metrics.listener), read before and after: reports its
+                                  CPU seconds, mean writer batch, allocated bytes per message and GC counts
+          --fsync-dir DIR         a folder on the broker's data disk: fdatasync p50/p99 measured before and after
+                                  the run; produce-rate reports whether its p99 is within that p99 + 0.5 ms
           -h, --help              this text
 
         Figures: msgs/s and MB/s (10^6 bytes of record values per second) over the measured window; latency

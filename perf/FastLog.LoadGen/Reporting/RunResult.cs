@@ -18,7 +18,9 @@ internal sealed record RunResult(
     LatencySummary? LatencyMicros,
     LatencySummary? ProduceLatencyMicros,
     IReadOnlyDictionary<string, ErrorSummary> Errors,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    ResultBroker? Broker = null,
+    ResultFsync? Fsync = null);
 
 internal sealed record ResultOptions(
     string Bootstrap,
@@ -65,3 +67,21 @@ internal sealed record LatencySummary(
     [property: JsonPropertyName("p999")] long P999,
     [property: JsonPropertyName("p9999")] long P9999,
     long Max);
+
+/// <summary>The broker's side of the run, from its metrics before and after (whole run, warmup included).</summary>
+internal sealed record ResultBroker(
+    double CpuSeconds,
+    double CpuSecondsPerMillionMessages,
+    double MeanWriterBatchEntries,
+    double AllocatedBytes,
+    double AllocatedBytesPerMessage,
+    IReadOnlyList<long> GcCollectionsByGeneration);
+
+/// <summary>fdatasync latency of the broker's device, measured before and after the run, in microseconds.</summary>
+internal sealed record ResultFsync(
+    string Directory,
+    long Samples,
+    double P50,
+    double P99,
+    double? ProduceP99TargetMicros,
+    bool? ProduceP99Met);

@@ -57,6 +57,18 @@ internal static class Summary
             var lost = c.NotConsumed is > 0 ? $", NOT consumed {Units.Count(c.NotConsumed.Value)}" : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"  consumed    {Units.Count(c.Consumed.Value)} (in the window {Units.Count(c.MeasuredConsumed ?? 0)}){lost}");
         }
+        if (r.Broker is { } b)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  broker      CPU {b.CpuSeconds:F2} s ({b.CpuSecondsPerMillionMessages:F2} s per million messages), mean writer batch {b.MeanWriterBatchEntries:F1} entries, allocated {b.AllocatedBytesPerMessage:F1} B/message, GCs gen0/1/2 {string.Join('/', b.GcCollectionsByGeneration)}   [whole run]");
+        }
+        if (r.Fsync is { } f)
+        {
+            var verdict = f.ProduceP99Met is { } met
+                ? $"; produce p99 {(met ? "within" : "ABOVE")} fdatasync p99 + 0.5 ms = {Units.Latency((long)f.ProduceP99TargetMicros!.Value)}"
+                : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  fdatasync   p50 {Units.Latency((long)f.P50)}  p99 {Units.Latency((long)f.P99)}   [{f.Samples} synced 4 KiB overwrites in {f.Directory}]{verdict}");
+        }
         foreach (var (code, error) in r.Errors)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  error       {code} x {Units.Count(error.Count)}: {error.FirstReason}");

@@ -24,6 +24,8 @@ internal static class WorkloadRunner
             Console.WriteLine(Summary.Header(options, topic));
             try
             {
+                var brokerSide = new BrokerSide(options);
+                brokerSide.Before();
                 var errors = new ErrorCounts();
                 var context = new WorkloadContext(options, topic, errors, progress, stop);
                 var outcome = options.Workload switch
@@ -37,7 +39,7 @@ internal static class WorkloadRunner
                 {
                     outcome = outcome with { Notes = [.. outcome.Notes, "stopped early by Ctrl+C"] };
                 }
-                var result = Results.Build(options, topic, startUtc, DateTime.UtcNow, outcome, errors.Read());
+                var result = brokerSide.After(Results.Build(options, topic, startUtc, DateTime.UtcNow, outcome, errors.Read()));
                 Console.Write(Summary.Text(result));
                 Write(options.JsonPath, "results", path => ResultsJson.Write(path, result));
                 if (outcome.Latency is { TotalCount: > 0 })

@@ -70,6 +70,24 @@ public sealed record BrokerConfig
     /// <summary>log.preallocation (FastLog's own): how every new segment file is prepared.</summary>
     public SegmentPreallocation LogPreallocation { get; internal init; }
 
+    /// <summary>log.prepare.ahead.bytes (FastLog's own): the zeroed window ahead of a prepared segment's appends.</summary>
+    public int LogPrepareAheadBytes { get; internal init; }
+
+    /// <summary>socket.send.buffer.bytes of accepted connections; -1: the operating system's default.</summary>
+    public int SocketSendBufferBytes { get; internal init; }
+
+    /// <summary>socket.receive.buffer.bytes of accepted connections; -1: the operating system's default.</summary>
+    public int SocketReceiveBufferBytes { get; internal init; }
+
+    /// <summary>metrics.listener (FastLog's own): host:port of GET /metrics, or empty for none.</summary>
+    public string MetricsListener { get; internal init; } = "";
+
+    /// <summary>The hardware profile the broker started with (--profile), or the built-in default.</summary>
+    public Profiles.HardwareProfile Profile { get; internal init; } = Profiles.HardwareProfile.Default;
+
+    /// <summary>socket.fetch.zero.copy (FastLog's own): fetched records go from the segment file to the socket with sendfile; false copies them.</summary>
+    public bool SocketFetchZeroCopy { get; internal init; }
+
     public int OffsetsTopicNumPartitions { get; internal init; }
     public short OffsetsTopicReplicationFactor { get; internal init; }
 

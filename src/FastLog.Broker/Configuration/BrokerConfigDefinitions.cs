@@ -25,11 +25,18 @@ public static class BrokerConfigDefinitions
         new(B.AutoCreateTopicsEnable, ConfigType.Boolean, "true"),
         new(B.DeleteTopicEnable, ConfigType.Boolean, "true"),
         new(B.SocketRequestMaxBytes, ConfigType.Int, "104857600", ConfigValidator.AtLeast(1)),
+        // -1: the operating system's default, as in Kafka.
+        new(B.SocketSendBufferBytes, ConfigType.Int, "102400", ConfigValidator.AtLeast(-1)),
+        new(B.SocketReceiveBufferBytes, ConfigType.Int, "102400", ConfigValidator.AtLeast(-1)),
+        new(B.MetricsListener, ConfigType.String, "", MetricsListenerAddress()),
+        new(B.LogPrepareAheadBytes, ConfigType.Int, "16777216", ConfigValidator.AtLeast(4 * 1024 * 1024)),
         // -1: never close an idle connection, as in Kafka.
         new(B.ConnectionsMaxIdleMs, ConfigType.Long, "600000", ConfigValidator.AtLeast(-1)),
         new(B.NumRecoveryThreadsPerDataDir, ConfigType.Int, "1", ConfigValidator.AtLeast(1)),
-        new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.ZeroAhead,
-            ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead)),
+        new(B.LogPreallocation, ConfigType.String, SegmentPreallocations.Prepared,
+            ConfigValidator.In(SegmentPreallocations.None, SegmentPreallocations.Fallocate, SegmentPreallocations.ZeroAhead, SegmentPreallocations.Prepared)),
+        // FastLog's own: false sends fetched records through a user-space copy (the path TLS needs), for comparison.
+        new(B.SocketFetchZeroCopy, ConfigType.Boolean, "true"),
         new(B.OffsetsTopicNumPartitions, ConfigType.Int, "50", ConfigValidator.AtLeast(1)),
         // Kafka's default is 3; a single-node FastLog could never create the topic with it.
         new(B.OffsetsTopicReplicationFactor, ConfigType.Short, "1", ConfigValidator.AtLeast(1)),
@@ -102,6 +109,19 @@ public static class BrokerConfigDefinitions
     {
         var items = (IReadOnlyList<string>)value;
         return items.Count == 0 || items.Any(item => item.Length == 0) ? $"must be a comma-separated list of {what}s, none empty" : null;
+    });
+
+    private static ConfigValidator MetricsListenerAddress() => ConfigValidator.Custom("empty, or host:port", value =>
+    {
+        var text = (string)value;
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? null
+            : "must be empty (no metrics endpoint) or host:port, such as 127.0.0.1:9404";
     });
 
     private static ConfigValidator NonEmptyString() =>

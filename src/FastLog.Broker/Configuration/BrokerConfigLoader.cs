@@ -40,17 +40,28 @@ public static class BrokerConfigLoader
         return Load(propertiesFile, overrides);
     }
 
-    /// <summary>From an optional properties file and <c>key=value</c> overrides, applied in order.</summary>
-    public static BrokerConfig Load(string? propertiesFile, IEnumerable<string> overrides)
+    /// <summary>
+    /// From an optional hardware profile, an optional properties file and <c>key=value</c> overrides, each winning
+    /// over the one before: the profile describes the host, the properties what this broker is asked to do.
+    /// </summary>
+    public static BrokerConfig Load(string? propertiesFile, IEnumerable<string> overrides, Profiles.HardwareProfile? profile = null)
     {
-        var properties = propertiesFile is null
+        var properties = profile is null
             ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : new Dictionary<string, string>(PropertiesFile.Load(propertiesFile), StringComparer.Ordinal);
+            : new Dictionary<string, string>(Profiles.ProfileProperties.Of(profile), StringComparer.Ordinal);
+        if (propertiesFile is not null)
+        {
+            foreach (var (key, value) in PropertiesFile.Load(propertiesFile))
+            {
+                properties[key] = value;
+            }
+        }
         foreach (var (key, value) in overrides.Select(ParseOverride))
         {
             properties[key] = value;
         }
-        return FromProperties(properties);
+        var config = FromProperties(properties);
+        return profile is null ? config : config with { Profile = profile };
     }
 
     /// <summary>From properties already merged; missing configs take their defaults.</summary>

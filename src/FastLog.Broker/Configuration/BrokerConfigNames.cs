@@ -1,6 +1,6 @@
 namespace FastLog.Broker.Configuration;
 
-/// <summary>The names of the broker configs FastLog reads itself (Kafka's names; log.preallocation is FastLog's).</summary>
+/// <summary>The names of the broker configs FastLog reads itself (Kafka's names; log.preallocation and socket.fetch.zero.copy are FastLog's).</summary>
 public static class BrokerConfigNames
 {
     public const string Listeners = "listeners";
@@ -15,6 +15,12 @@ public static class BrokerConfigNames
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
     public const string DeleteTopicEnable = "delete.topic.enable";
     public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string SocketSendBufferBytes = "socket.send.buffer.bytes";
+    public const string SocketReceiveBufferBytes = "socket.receive.buffer.bytes";
+    /// <summary>FastLog's own: how far ahead of the appends the prepared preallocation zeroes blocks.</summary>
+    public const string LogPrepareAheadBytes = "log.prepare.ahead.bytes";
+    /// <summary>FastLog's own: host:port of the HTTP metrics endpoint (GET /metrics); empty: none.</summary>
+    public const string MetricsListener = "metrics.listener";
     public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
     public const string MessageMaxBytes = "message.max.bytes";
     public const string MinInsyncReplicas = "min.insync.replicas";
@@ -35,6 +41,7 @@ public static class BrokerConfigNames
     public const string LogFlushIntervalMessages = "log.flush.interval.messages";
     public const string LogFlushIntervalMs = "log.flush.interval.ms";
     public const string LogPreallocation = "log.preallocation";
+    public const string SocketFetchZeroCopy = "socket.fetch.zero.copy";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
     public const string OffsetsTopicSegmentBytes = "offsets.topic.segment.bytes";

@@ -11,8 +11,9 @@ public sealed class EffectiveTopicConfig
 {
     private readonly Dictionary<string, ConfigEntry> _byName;
 
-    internal EffectiveTopicConfig(IReadOnlyList<ConfigEntry> entries, SegmentPreallocation preallocation)
+    internal EffectiveTopicConfig(IReadOnlyList<ConfigEntry> entries, SegmentPreallocation preallocation, int prepareAheadBytes)
     {
+        PrepareAheadBytes = prepareAheadBytes;
         Entries = entries;
         _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         Preallocation = preallocation;
@@ -25,6 +26,7 @@ public sealed class EffectiveTopicConfig
         MessageTimestampType = Enum.Parse<MessageTimestampType>(Value<string>(N.MessageTimestampType));
         FlushMessages = Value<long>(N.FlushMessages);
         FlushMs = Value<long>(N.FlushMs);
+        FlushPolicy = FlushPolicies.From(Value<string>(N.FlushPolicy));
         SegmentBytes = Value<int>(N.SegmentBytes);
         SegmentMs = Value<long>(N.SegmentMs);
         SegmentIndexBytes = Value<int>(N.SegmentIndexBytes);
@@ -58,6 +60,9 @@ public sealed class EffectiveTopicConfig
     /// <summary>flush.ms: most time a message stays unflushed.</summary>
     public long FlushMs { get; }
 
+    /// <summary>flush.policy: when appends are flushed relative to their acknowledgement.</summary>
+    public LogFlushPolicy FlushPolicy { get; }
+
     public int SegmentBytes { get; }
     public long SegmentMs { get; }
 
@@ -84,6 +89,9 @@ public sealed class EffectiveTopicConfig
     /// <summary>From the broker's log.preallocation: a broker-wide choice, not a topic config.</summary>
     public SegmentPreallocation Preallocation { get; }
 
+    /// <summary>From the broker's log.prepare.ahead.bytes.</summary>
+    public int PrepareAheadBytes { get; }
+
     /// <summary>The entry of a topic config; a <see cref="KeyNotFoundException"/> for a name no topic config has.</summary>
     public ConfigEntry this[string name] =>
         _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"Unknown topic config name: {name}");
@@ -96,6 +104,9 @@ public sealed class EffectiveTopicConfig
         IndexIntervalBytes = IndexIntervalBytes,
         MaxIndexBytes = SegmentIndexBytes,
         Preallocation = Preallocation,
+        PrepareAheadBytes = PrepareAheadBytes,
+        FlushPolicy = FlushPolicy,
+        FlushIntervalMs = FlushMs,
     };
 
     private T Value<T>(string name) => (T)TopicConfigDefinitions.Find(name)!.Parse(_byName[name].Value!);

@@ -54,6 +54,7 @@ public static class TopicConfigDefinitions
         new(N.FileDeleteDelayMs, ConfigType.Long, "60000", ConfigValidator.AtLeast(0)) { Synonyms = [new("log.segment.delete.delay.ms")] },
         new(N.FlushMessages, ConfigType.Long, LongMax, ConfigValidator.AtLeast(1)) { Synonyms = [new("log.flush.interval.messages")] },
         new(N.FlushMs, ConfigType.Long, LongMax, ConfigValidator.AtLeast(0)) { Synonyms = [new("log.flush.interval.ms")] },
+        new(N.FlushPolicy, ConfigType.String, FlushPolicies.PerBatch, ConfigValidator.In(FlushPolicies.PerBatch, FlushPolicies.Interval, FlushPolicies.None)) { Synonyms = [new("log.flush.policy")] },
         new(N.FollowerReplicationThrottledReplicas, ConfigType.List, "", ThrottledReplicas),
         new(N.IndexIntervalBytes, ConfigType.Int, "4096", ConfigValidator.AtLeast(0)) { Synonyms = [new("log.index.interval.bytes")] },
         new(N.LeaderReplicationThrottledReplicas, ConfigType.List, "", ThrottledReplicas),

@@ -12,6 +12,9 @@ public static class TopicConfigNames
     public const string FileDeleteDelayMs = "file.delete.delay.ms";
     public const string FlushMessages = "flush.messages";
     public const string FlushMs = "flush.ms";
+
+    /// <summary>FastLog's own: per-batch, interval (every flush.ms) or none; see README "Durability".</summary>
+    public const string FlushPolicy = "flush.policy";
     public const string FollowerReplicationThrottledReplicas = "follower.replication.throttled.replicas";
     public const string IndexIntervalBytes = "index.interval.bytes";
     public const string LeaderReplicationThrottledReplicas = "leader.replication.throttled.replicas";

@@ -36,7 +36,7 @@ public static class TopicConfigResolver
                 ? entry with { Value = value, Source = ConfigSource.DynamicTopicConfig }
                 : entry)
             .ToList();
-        return new EffectiveTopicConfig(entries, broker.LogPreallocation);
+        return new EffectiveTopicConfig(entries, broker.LogPreallocation, broker.LogPrepareAheadBytes);
     }
 
     private static EffectiveTopicConfig FromBroker(BrokerConfig broker)
@@ -48,6 +48,6 @@ public static class TopicConfigResolver
                 return new ConfigEntry(key.Name, resolved.Value, resolved.Source, key.Type);
             })
             .ToList();
-        return new EffectiveTopicConfig(entries, broker.LogPreallocation);
+        return new EffectiveTopicConfig(entries, broker.LogPreallocation, broker.LogPrepareAheadBytes);
     }
 }

@@ -1,12 +1,21 @@
 using FastLog.Broker.Network;
 using FastLog.Storage;
+using FastLog.Storage.Files;
 
 namespace FastLog.Broker.Fetch;
 
-/// <summary>The records of a fetch response as a region of a segment file, sent without a buffer of their own.</summary>
+/// <summary>
+/// The records of a fetch response as a region of a segment file, sent without a buffer of their own. Only
+/// regions that LogSegment.Read returned are wrapped, and it verifies (lazily, CRC-32C) before it returns one,
+/// so a corrupt batch never reaches a socket on either send path.
+/// </summary>
 public sealed class FileRegionRecords(FileRegion region) : ISendableRecords
 {
     public int Length => region.Length;
 
-    public void CopyTo(Span<byte> destination) => region.CopyTo(destination);
+    public FileLease Pin(out long position)
+    {
+        position = region.Position;
+        return region.Lease();
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using FastLog.Protocol.Messages;
 
@@ -26,13 +27,16 @@ public sealed class ClientConnection : IDisposable
     private readonly Action<string> _log;
     private readonly Channel<InFlight> _inFlight;
     private readonly CancellationTokenSource _closing = new();
+    private readonly ResponseSender _sender;
     private long _lastActivityMs;
     private int _busy;
     private int _closed;
 
-    public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log)
+    /// <param name="zeroCopyFetch">socket.fetch.zero.copy: fetched records go from the file to the socket with sendfile; false copies them (TLS will have to).</param>
+    public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log, bool zeroCopyFetch = true)
     {
         _socket = socket;
+        _sender = new ResponseSender(socket, zeroCopyFetch);
         _processor = processor;
         _limits = limits;
         _listenerName = listenerName;
@@ -166,7 +170,8 @@ public sealed class ClientConnection : IDisposable
         }
     }
 
-    private async Task<bool> AnswerAsync(Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> processing, ProtocolWriter writer, CancellationToken cancellation)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> AnswerAsync(Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> processing, ProtocolWriter writer, CancellationToken cancellation)
     {
         RequestHeader header;
         Response response;
@@ -201,45 +206,19 @@ public sealed class ClientConnection : IDisposable
         writer.PatchInt32(0, checked((int)(writer.TotalLength - SizePrefixBytes)));
         try
         {
-            await SendAsync(writer, cancellation).ConfigureAwait(false);
+            await _sender.SendAsync(writer, cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             return false;
         }
+        catch (IOException e)
+        {
+            // The frame is cut short (its size prefix promised the region): the client must start over.
+            Close($"sending a response failed: {e.Message}");
+            return false;
+        }
         return true;
-    }
-
-    private async Task SendAsync(ProtocolWriter writer, CancellationToken cancellation)
-    {
-        var buffered = writer.Buffered;
-        var sent = 0;
-        foreach (var (position, records) in writer.Splices)
-        {
-            await SendAllAsync(buffered[sent..position], cancellation).ConfigureAwait(false);
-            sent = position;
-            var external = (ISendableRecords)records;
-            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, external.Length));
-            try
-            {
-                external.CopyTo(copy.AsSpan(0, external.Length));
-                await SendAllAsync(copy.AsMemory(0, external.Length), cancellation).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(copy);
-            }
-        }
-        await SendAllAsync(buffered[sent..], cancellation).ConfigureAwait(false);
-    }
-
-    private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellation)
-    {
-        while (!bytes.IsEmpty)
-        {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None, cancellation).ConfigureAwait(false);
-            bytes = bytes[sent..];
-        }
     }
 
     private async Task<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)

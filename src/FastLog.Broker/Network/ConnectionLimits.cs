@@ -11,4 +11,10 @@ public sealed record ConnectionLimits
 
     /// <summary>Requests read ahead while earlier ones are still being answered; then the connection stops reading.</summary>
     public int MaxInFlightRequests { get; init; } = 64;
+
+    /// <summary>socket.send.buffer.bytes; -1 leaves the operating system's default.</summary>
+    public int SendBufferBytes { get; init; } = -1;
+
+    /// <summary>socket.receive.buffer.bytes; -1 leaves the operating system's default.</summary>
+    public int ReceiveBufferBytes { get; init; } = -1;
 }

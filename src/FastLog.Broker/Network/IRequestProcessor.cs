@@ -1,3 +1,5 @@
+using FastLog.Storage.Files;
+
 namespace FastLog.Broker.Network;
 
 /// <summary>Turns one request frame into a response; the connection owns framing, order and sockets.</summary>
@@ -8,9 +10,12 @@ public interface IRequestProcessor
         ReadOnlyMemory<byte> frame, System.Net.EndPoint? client, string listenerName, CancellationToken cancellation);
 }
 
-/// <summary>Record bytes a response sends from outside its buffer (a segment file region).</summary>
+/// <summary>Record bytes a response sends from outside its buffer: a region of a segment file.</summary>
 public interface ISendableRecords : Protocol.Messages.IExternalRecords
 {
-    /// <summary>Copies the bytes out (the copying send path; zero-copy sends come with the fast path).</summary>
-    void CopyTo(Span<byte> destination);
+    /// <summary>
+    /// Pins the file the bytes live in until the lease is disposed; they are [position, position + Length) of it.
+    /// The bytes were verified (CRC-32C) before this object was made, so a send may serve them as they are.
+    /// </summary>
+    FileLease Pin(out long position);
 }

@@ -16,14 +16,17 @@ public sealed class KafkaServer : IAsyncDisposable
     private readonly IRequestProcessor _processor;
     private readonly ConnectionLimits _limits;
     private readonly Action<string> _log;
+    private readonly bool _zeroCopyFetch;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(Socket Socket, string Name)> _listeners = [];
     private readonly ConcurrentDictionary<ClientConnection, Task> _connections = new();
     private readonly List<Task> _acceptLoops = [];
     private Timer? _idleSweep;
 
-    public KafkaServer(IRequestProcessor processor, ConnectionLimits limits, Action<string> log)
+    /// <param name="zeroCopyFetch">socket.fetch.zero.copy: send fetched records with sendfile (plaintext listeners), or copy them.</param>
+    public KafkaServer(IRequestProcessor processor, ConnectionLimits limits, Action<string> log, bool zeroCopyFetch = true)
     {
+        _zeroCopyFetch = zeroCopyFetch;
         _processor = processor;
         _limits = limits;
         _log = log;
@@ -98,7 +101,15 @@ public sealed class KafkaServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true; // responses are whole frames; Nagle only adds latency
-            var connection = new ClientConnection(socket, _processor, _limits, name, _log);
+            if (_limits.SendBufferBytes > 0)
+            {
+                socket.SendBufferSize = _limits.SendBufferBytes;
+            }
+            if (_limits.ReceiveBufferBytes > 0)
+            {
+                socket.ReceiveBufferSize = _limits.ReceiveBufferBytes;
+            }
+            var connection = new ClientConnection(socket, _processor, _limits, name, _log, _zeroCopyFetch);
             _connections[connection] = RunConnectionAsync(connection);
         }
     }

@@ -14,6 +14,9 @@ public sealed class ReplicaManager(LogManager logs, Pipeline.AppendPipelines? pi
 
     public LogManager Logs { get; } = logs;
 
+    /// <summary>Every hosted partition, a moment's snapshot.</summary>
+    public IEnumerable<Partition> All => _partitions.Values;
+
     public Partition? Get(TopicPartition id) => _partitions.GetValueOrDefault(id);
 
     public Partition? Get(string topic, int partition) => Get(new TopicPartition(topic, partition));

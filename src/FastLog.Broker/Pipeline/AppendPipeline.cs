@@ -1,3 +1,5 @@
+using FastLog.Broker.Profiles;
+
 namespace FastLog.Broker.Pipeline;
 
 /// <summary>
@@ -10,12 +12,20 @@ public sealed class AppendPipeline : IDisposable
     private readonly Thread _writer;
     private readonly CancellationTokenSource _stop = new();
 
-    public AppendPipeline(string device, int ringSize, IWaitStrategy waitStrategy)
+    public AppendPipeline(string device, RingProfile ring, int? writerCore = null)
     {
         Device = device;
-        Ring = new RingBuffer<AppendEntry>(ringSize, () => new AppendEntry(), waitStrategy);
-        _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter());
-        _writer = new Thread(() => _processor.Run(_stop.Token)) { IsBackground = true, Name = $"fastlog-writer {Path.GetFileName(device)}" };
+        Ring = new RingBuffer<AppendEntry>(ring.Size, () => new AppendEntry(), WaitStrategyFactory.Create(ring.WaitStrategy));
+        _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter(), ring.MaxBatchEntries);
+        _writer = new Thread(() =>
+        {
+            if (writerCore is { } core)
+            {
+                ThreadAffinity.PinCurrentThread(core);
+            }
+            _processor.Run(_stop.Token);
+        })
+        { IsBackground = true, Name = $"fastlog-writer {device}" };
         _writer.Start();
     }
 
@@ -24,6 +34,13 @@ public sealed class AppendPipeline : IDisposable
 
     /// <summary>Mean entries per writer pass: how much each flush is shared (a metric).</summary>
     public double MeanBatchSize => _processor.Passes == 0 ? 0 : (double)_processor.EntriesProcessed / _processor.Passes;
+
+    /// <summary>Entries handled and writer passes since start (metrics; their ratio is the mean batch size).</summary>
+    public long EntriesProcessed => _processor.EntriesProcessed;
+    public long Passes => _processor.Passes;
+
+    /// <summary>Slots claimed but not yet handled by the writer: the ring's fill level (a metric).</summary>
+    public long Fill => Ring.Occupancy;
 
     /// <summary>
     /// Claims a slot, waiting while the ring is full: the calling network loop stops reading meanwhile, which is
@@ -35,7 +52,9 @@ public sealed class AppendPipeline : IDisposable
         long sequence;
         while (!Ring.TryNext(out sequence))
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            // A full ring lasts as long as a flush or more: after a few spins and yields this sleeps, so waiting
+            // producers do not take the cores the writer and the rest of the broker need.
+            spin.SpinOnce();
         }
         return sequence;
     }

@@ -12,7 +12,7 @@ public interface IBatchHandler<in T>
 /// pass, hands it to the handler, and only then moves the gating sequence — so the handler can act once per
 /// pass (one write, one flush) for many entries: the shape of a group commit.
 /// </summary>
-public sealed class BatchEventProcessor<T, THandler>(RingBuffer<T> ring, THandler handler)
+public sealed class BatchEventProcessor<T, THandler>(RingBuffer<T> ring, THandler handler, int maxBatchEntries = int.MaxValue)
     where T : class
     where THandler : IBatchHandler<T>
 {
@@ -33,7 +33,9 @@ public sealed class BatchEventProcessor<T, THandler>(RingBuffer<T> ring, THandle
             while (!cancellation.IsCancellationRequested)
             {
                 var available = ring.WaitStrategy.WaitFor(next, ring.Cursor, cancellation);
-                var highest = ring.HighestPublished(next, available);
+                // A pass ends after maxBatchEntries even when more are ready: it bounds how long the first entry
+                // of a pass waits for its flush.
+                var highest = ring.HighestPublished(next, Math.Min(available, next + maxBatchEntries - 1));
                 if (highest < next)
                 {
                     Thread.SpinWait(8); // claimed but not yet published: the producer is between its two steps

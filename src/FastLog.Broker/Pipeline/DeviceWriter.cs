@@ -10,7 +10,7 @@ namespace FastLog.Broker.Pipeline;
 /// The writer of one device's ring: appends every entry of a pass to its partition's log (offsets assigned,
 /// positioned writes), then flushes each partition the pass touched once, moves their high watermarks, and
 /// completes every waiting request of the pass. One fdatasync per partition per pass instead of one per
-/// request is the group commit.
+/// request is the group commit. Partitions whose flush.policy is not per-batch are not flushed here.
 /// </summary>
 public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
 {
@@ -44,7 +44,10 @@ public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
         {
             try
             {
-                touched.AdvanceHighWatermark(touched.Log.Flush());
+                // per-batch: acknowledged once on disk. interval and none: acknowledged from the page cache
+                // (the log flusher or the operating system writes it back), the promise the topic chose.
+                var log = touched.Log;
+                touched.AdvanceHighWatermark(log.Config.FlushPolicy == LogFlushPolicy.PerBatch ? log.Flush() : log.LogEndOffset);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -20,7 +20,14 @@ public sealed class LogSegment
     private readonly FileCache _cache;
     private int _size;
     private long _fileLength;
+    /// <summary>
+    /// Guards the zeroed frontier and the file length, which the background preparer reads and moves: its
+    /// zeros must never land on bytes an append wrote, so an append past the frontier waits for it here.
+    /// </summary>
+    private readonly Lock _zeroLock = new();
     private long _zeroedUpTo;
+    private int _preparationQueued;
+    private bool _retired;
     private int _bytesSinceIndexEntry;
     private long _nextOffset;
     private long _maxTimestamp = -1;
@@ -62,6 +69,7 @@ public sealed class LogSegment
     public static LogSegment Create(string directory, long baseOffset, LogConfig config, FileCache cache)
     {
         var segment = new LogSegment(directory, baseOffset, config, cache, create: true);
+        // Preparation starts with the first append, so partitions that are never written cost no zeros.
         segment.Preallocate(config.SegmentBytes, createFile: true);
         return segment;
     }
@@ -125,11 +133,18 @@ public sealed class LogSegment
         }
         if (end > _fileLength)
         {
-            Preallocate(end, createFile: false);
+            lock (_zeroLock)
+            {
+                Preallocate(end, createFile: false);
+            }
         }
-        if (_config.Preallocation == SegmentPreallocation.ZeroAhead && end > _zeroedUpTo)
+        if (_config.Preallocation is SegmentPreallocation.ZeroAhead or SegmentPreallocation.Prepared && end > PreparedUpTo)
         {
-            ZeroAhead(end);
+            lock (_zeroLock)
+            {
+                // Prepared: the preparer fell behind (or its chunk is in flight, which this lock waits for).
+                ZeroUpTo(Math.Min(_fileLength, Math.Max(end, _zeroedUpTo + _config.ZeroAheadBytes)));
+            }
         }
 
         using (var lease = _cache.Acquire(LogFile))
@@ -148,6 +163,61 @@ public sealed class LogSegment
             Volatile.Write(ref _verifiedUpTo, (int)end); // appended batches were validated by the caller
         }
         Volatile.Write(ref _size, (int)end);
+        if (NeedsPreparation())
+        {
+            RequestPreparation();
+        }
+    }
+
+    /// <summary>Bytes from the start of the file that are written (data or zeros) and synced.</summary>
+    public long PreparedUpTo => Volatile.Read(ref _zeroedUpTo);
+
+    /// <summary>
+    /// Prepared mode keeps the zeros at least half of log.prepare.ahead.bytes ahead of the appends; the
+    /// preparer then runs a chunk at a time up to the whole window.
+    /// </summary>
+    private bool NeedsPreparation() =>
+        _config.Preallocation == SegmentPreallocation.Prepared
+        && !Volatile.Read(ref _retired)
+        && PreparedUpTo < Math.Min(Volatile.Read(ref _fileLength), (long)Size + _config.PrepareAheadBytes / 2);
+
+    private void RequestPreparation()
+    {
+        if (_config.Preallocation == SegmentPreallocation.Prepared && Interlocked.Exchange(ref _preparationQueued, 1) == 0)
+        {
+            SegmentPreparer.For(Directory).Enqueue(this);
+        }
+    }
+
+    /// <summary>The preparer's work on this segment: zero chunk after chunk up to the window ahead of the appends.</summary>
+    internal void PrepareAhead()
+    {
+        try
+        {
+            while (true)
+            {
+                lock (_zeroLock)
+                {
+                    var target = Math.Min(_fileLength, (long)Size + _config.PrepareAheadBytes);
+                    if (_retired || _zeroedUpTo >= target)
+                    {
+                        break;
+                    }
+                    ZeroUpTo(Math.Min(target, _zeroedUpTo + _config.ZeroAheadBytes));
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The segment went away under the preparer (deleted topic) or its disk failed: appends zero inline
+            // from here on, and a failing disk then fails them with a storage error where it can be answered.
+            Volatile.Write(ref _retired, true);
+        }
+        Volatile.Write(ref _preparationQueued, 0);
+        if (NeedsPreparation())
+        {
+            RequestPreparation(); // appends that came while this pass ended found it still queued
+        }
     }
 
     /// <summary>The first batch whose last offset is at or after <paramref name="offset"/>, or null if none is.</summary>
@@ -268,6 +338,12 @@ public sealed class LogSegment
         return null;
     }
 
+    /// <summary>
+    /// Pins the .log file open (and mapped) until the lease is disposed: the file cache does not close it under the
+    /// lease, and retention's rename and delete leave an open file readable, so a send may outlast both.
+    /// </summary>
+    public FileLease LeaseLog() => _cache.Acquire(LogFile);
+
     public int CopyBytes(long position, Span<byte> destination)
     {
         using var lease = _cache.Acquire(LogFile);
@@ -324,14 +400,22 @@ public sealed class LogSegment
         // Indexes first: if a crash falls between, the untrimmed log fails the clean load and is recovered.
         OffsetIndex.Trim();
         TimeIndex.Trim();
-        SetFileLength(Size);
-        _zeroedUpTo = Size;
+        lock (_zeroLock)
+        {
+            _retired = true; // no longer appended to: the preparer leaves it alone
+            SetFileLength(Size);
+            _zeroedUpTo = Size;
+        }
     }
 
     /// <summary>Prepares a trimmed segment for appends again (it is the active one after a clean restart).</summary>
     public void Reactivate()
     {
-        Preallocate(Math.Max(_config.SegmentBytes, Size), createFile: false);
+        lock (_zeroLock)
+        {
+            _retired = false;
+            Preallocate(Math.Max(_config.SegmentBytes, Size), createFile: false);
+        }
         OffsetIndex.Expand(_config.MaxIndexBytes);
         TimeIndex.Expand(_config.MaxIndexBytes);
     }
@@ -466,6 +550,7 @@ public sealed class LogSegment
     /// <summary>Closes this segment's files and removes them.</summary>
     public void Delete()
     {
+        Retire();
         _cache.Invalidate(LogFile);
         _cache.Invalidate(OffsetIndex.Mapped);
         _cache.Invalidate(TimeIndex.Mapped);
@@ -476,6 +561,15 @@ public sealed class LogSegment
 
     public const string DeletedSuffix = ".deleted";
 
+    /// <summary>Stops the preparer's work on this segment before its files go, waiting for a chunk in flight.</summary>
+    private void Retire()
+    {
+        lock (_zeroLock)
+        {
+            _retired = true;
+        }
+    }
+
     /// <summary>
     /// Retention's and the cleaner's delete: the files are renamed to "*.deleted" at once (a restart removes leftovers) and removed
     /// after <paramref name="delay"/> (file.delete.delay.ms), so a fetch still sending from this segment is never
@@ -483,6 +577,7 @@ public sealed class LogSegment
     /// </summary>
     public void DeleteAfter(TimeSpan delay)
     {
+        Retire();
         var files = new[] { LogFile, OffsetIndex.Mapped, TimeIndex.Mapped };
         foreach (var file in files)
         {
@@ -582,14 +677,18 @@ public sealed class LogSegment
         Volatile.Write(ref _size, position);
         Volatile.Write(ref _verifiedUpTo, Math.Min(_verifiedUpTo, position));
         Volatile.Write(ref _nextOffset, nextOffset);
-        var length = _fileLength;
-        SetFileLength(position);
-        _zeroedUpTo = position;
-        if (length > position)
+        lock (_zeroLock)
         {
-            Preallocate(length, createFile: false); // stays appendable, tail blocks freed
+            var length = _fileLength;
+            SetFileLength(position);
+            _zeroedUpTo = position;
+            if (length > position)
+            {
+                Preallocate(length, createFile: false); // stays appendable, tail blocks freed
+            }
         }
         _bytesSinceIndexEntry = 0;
+        RequestPreparation();
     }
 
     private void Preallocate(long length, bool createFile)
@@ -610,9 +709,9 @@ public sealed class LogSegment
         _fileLength = length;
     }
 
-    private void ZeroAhead(long end)
+    /// <summary>Zeros [frontier, target); called with the zero lock held.</summary>
+    private void ZeroUpTo(long target)
     {
-        var target = Math.Min(_fileLength, Math.Max(end, _zeroedUpTo + _config.ZeroAheadBytes));
         using var lease = _cache.Acquire(LogFile);
         for (var position = _zeroedUpTo; position < target;)
         {
@@ -622,7 +721,7 @@ public sealed class LogSegment
         }
         // Synced now so that later flushes overwrite allocated, written blocks: the cheaper kind of fdatasync.
         LibC.DataSync(lease.Handle);
-        _zeroedUpTo = target;
+        Volatile.Write(ref _zeroedUpTo, target);
     }
 }
 

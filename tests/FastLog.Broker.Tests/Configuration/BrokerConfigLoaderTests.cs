@@ -45,7 +45,8 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         Assert.Equal(MessageTimestampType.CreateTime, config.LogMessageTimestampType);
         Assert.Equal(long.MaxValue, config.LogFlushIntervalMessages);
         Assert.Equal(long.MaxValue, config.LogFlushIntervalMs);
-        Assert.Equal(SegmentPreallocation.ZeroAhead, config.LogPreallocation);
+        Assert.Equal(SegmentPreallocation.Prepared, config.LogPreallocation);
+        Assert.True(config.SocketFetchZeroCopy);
         Assert.Equal(50, config.OffsetsTopicNumPartitions);
         Assert.Equal(1, config.OffsetsTopicReplicationFactor);
         Assert.Equal(3000, config.GroupInitialRebalanceDelayMs);
@@ -66,6 +67,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
             log.cleanup.policy=compact, delete
             log.message.timestamp.type=LogAppendTime
             log.preallocation=zero-ahead
+            socket.fetch.zero.copy=false
             cluster.id=MkU3OEVBNTcwNTJENDM2Qk
             """);
 
@@ -77,6 +79,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         Assert.Equal(CleanupPolicy.Compact | CleanupPolicy.Delete, config.LogCleanupPolicy);
         Assert.Equal(MessageTimestampType.LogAppendTime, config.LogMessageTimestampType);
         Assert.Equal(SegmentPreallocation.ZeroAhead, config.LogPreallocation);
+        Assert.False(config.SocketFetchZeroCopy);
         Assert.Equal("MkU3OEVBNTcwNTJENDM2Qk", config.ClusterId);
     }
 
@@ -199,7 +202,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         // As in Kafka, a config with no default of its own shows no value.
         Assert.Equal(new ConfigEntry("log.retention.ms", null, ConfigSource.DefaultConfig, ConfigType.Long), config.FindEntry("log.retention.ms"));
         Assert.Equal("./data", config.FindEntry("log.dir")!.Value);
-        Assert.Equal("zero-ahead", config.FindEntry("log.preallocation")!.Value);
+        Assert.Equal("prepared", config.FindEntry("log.preallocation")!.Value);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class TopicConfigResolverTests
         Assert.Equal(604_800_000, log.SegmentMs);
         Assert.Equal(4096, log.IndexIntervalBytes);
         Assert.Equal(10_485_760, log.MaxIndexBytes);
-        Assert.Equal(SegmentPreallocation.ZeroAhead, log.Preallocation);
+        Assert.Equal(SegmentPreallocation.Prepared, log.Preallocation);
         log.Validate();
     }
 

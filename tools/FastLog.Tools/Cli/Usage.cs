@@ -19,8 +19,10 @@ internal static class Usage
                 Committed offset, log end offset, lag and owning member of each partition, like kafka-consumer-groups.
           group reset-offsets <group> --topic T[:P,...] --to-earliest|--to-latest|--to-offset N|--to-datetime T [--execute]
                 Print new committed offsets for a group without members; commit them with --execute.
+          profile probe [--data-dirs DIR,...] [--out FILE]
+                Measure this host (cores, fdatasync latency, disk bandwidth) and write a hardware profile.
 
-        Run 'fastlog log --help' or 'fastlog group --help' for the options of each command.
+        Run 'fastlog log --help', 'fastlog group --help' or 'fastlog profile --help' for the options of each command.
         """;
 
     public const string Log = """
@@ -74,5 +76,22 @@ internal static class Usage
 
         Exit codes: 0 success, 1 usage error, 2 unknown group or topic, group with members or offsets refused,
         3 broker unreachable or failing.
+        """;
+
+    public const string Profile = """
+        Usage: fastlog profile probe [--data-dirs DIR,...] [--out FILE] [--name NAME] [--syncs N] [--bandwidth-mib N]
+
+          Measures this host the way the broker uses it and writes a hardware profile for fastlog-server --profile:
+                --data-dirs DIR,...   the data dirs to measure and list in the profile (default ./data); dirs on
+                                      one block device become one device (one ring, one writer)
+                --out FILE            where to write the profile (default: standard output)
+                --name NAME           the profile's name (default: the file name, else the host name)
+                --syncs N             4 KiB writes + fdatasync per measurement (default 500)
+                --bandwidth-mib N     MiB written and read back per data dir for bandwidth (default 512)
+          Per data dir: fdatasync latency after appending and after overwriting written blocks (p50, p99),
+          sequential write and read bandwidth. A progress bar runs on standard error. runbook.md explains
+          how each value of the profile follows from these figures.
+
+        Exit codes: 0 success, 1 usage error or a data dir that cannot be written.
         """;
 }

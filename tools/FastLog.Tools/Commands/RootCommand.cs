@@ -23,6 +23,7 @@ internal static class RootCommand
             {
                 "log" => LogCommand.Run(args.Skip(1).ToList(), output, error),
                 "group" => GroupCommand.Run(args.Skip(1).ToList(), output, error),
+                "profile" => ProfileCommand.Run(args.Skip(1).ToList(), output, error),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -35,6 +36,7 @@ internal static class RootCommand
             {
                 "log" => Usage.Log,
                 "group" => Usage.Group,
+                "profile" => Usage.Profile,
                 _ => Usage.Root,
             });
             return ExitCodes.Usage;

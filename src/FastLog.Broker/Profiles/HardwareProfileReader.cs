@@ -1,0 +1,208 @@
+using System.Text.Json;
+using FastLog.Broker.Configuration;
+using FastLog.Storage;
+
+namespace FastLog.Broker.Profiles;
+
+/// <summary>
+/// Parses a hardware profile (JSON, comments allowed) strictly: an unknown field, a wrong type or a value out of
+/// range is a <see cref="ProfileException"/> naming the field. What depends on the host (data dirs writable,
+/// cores present) is <see cref="HostCheck"/>'s job.
+/// </summary>
+public static class HardwareProfileReader
+{
+    private const int MaxRingSize = 1 << 20;
+
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 16,
+    };
+
+    public static HardwareProfile Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ProfileException($"profile {source}: not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            return Read(new JsonFields(document.RootElement, "", source), source);
+        }
+    }
+
+    private static HardwareProfile Read(JsonFields root, string source)
+    {
+        root.Ignore("$schema");
+        var profile = new HardwareProfile
+        {
+            Name = root.String("name"),
+            Description = root.String("description", ""),
+            Devices = ReadDevices(root, source),
+            Ring = ReadRing(root.Object("ring")),
+            Flush = ReadFlush(root.Object("flush")),
+            Segments = ReadSegments(root.Object("segments")),
+            Network = ReadNetwork(root.Object("network")),
+            Cpu = ReadCpu(root.Object("cpu")),
+            Gc = ReadGc(root.Object("gc")),
+        };
+        root.End();
+        return profile;
+    }
+
+    private static List<DeviceProfile> ReadDevices(JsonFields root, string source)
+    {
+        var items = root.Array("devices") ?? throw root.Error("devices", "is required: at least one device with its data dirs");
+        if (items.Count == 0)
+        {
+            throw root.Error("devices", "must list at least one device");
+        }
+        var devices = new List<DeviceProfile>();
+        var dirs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (item, path) in items)
+        {
+            var fields = new JsonFields(item, path, source);
+            var name = fields.String("name");
+            if (devices.Any(d => d.Name == name))
+            {
+                throw fields.Error(fields.Path("name"), $"\"{name}\" names two devices");
+            }
+            var dataDirs = fields.Strings("dataDirs");
+            if (dataDirs.Count == 0 || dataDirs.Any(d => d.Trim().Length == 0))
+            {
+                throw fields.Error(fields.Path("dataDirs"), "must list at least one data dir, none empty");
+            }
+            foreach (var dir in dataDirs)
+            {
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+                if (!dirs.TryAdd(full, name))
+                {
+                    throw fields.Error(fields.Path("dataDirs"), $"\"{dir}\" is already a data dir of device \"{dirs[full]}\"");
+                }
+            }
+            int? writerCore = fields.Has("writerCore") ? fields.Int("writerCore", 0, 0, 4095) : null;
+            fields.End();
+            devices.Add(new DeviceProfile(name, dataDirs, writerCore));
+        }
+        return devices;
+    }
+
+    private static RingProfile ReadRing(JsonFields? fields)
+    {
+        var defaults = new RingProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var size = fields.Int("size", defaults.Size, 2, MaxRingSize);
+        if ((size & (size - 1)) != 0)
+        {
+            throw fields.Error(fields.Path("size"), $"must be a power of two, got {size}");
+        }
+        var ring = new RingProfile
+        {
+            Size = size,
+            WaitStrategy = fields.String("waitStrategy", defaults.WaitStrategy, WaitStrategies.All),
+            MaxBatchEntries = fields.Int("maxBatchEntries", Math.Min(defaults.MaxBatchEntries, size), 1, size),
+        };
+        fields.End();
+        return ring;
+    }
+
+    private static FlushProfile ReadFlush(JsonFields? fields)
+    {
+        var defaults = new FlushProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var policy = FlushPolicies.From(fields.String("policy", FlushPolicies.PerBatch, [FlushPolicies.PerBatch, FlushPolicies.Interval, FlushPolicies.None]));
+        if (policy == LogFlushPolicy.Interval && !fields.Has("intervalMs"))
+        {
+            throw fields.Error(fields.Path("intervalMs"), "is required when policy is interval");
+        }
+        var flush = new FlushProfile { Policy = policy, IntervalMs = fields.Long("intervalMs", defaults.IntervalMs, 1, long.MaxValue) };
+        fields.End();
+        return flush;
+    }
+
+    private static SegmentProfile ReadSegments(JsonFields? fields)
+    {
+        var defaults = new SegmentProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var segments = new SegmentProfile
+        {
+            Bytes = fields.Int("bytes", defaults.Bytes, 1024 * 1024, int.MaxValue - 1),
+            Preallocation = SegmentPreallocations.From(fields.String("preallocation", SegmentPreallocations.Prepared,
+                [SegmentPreallocations.Prepared, SegmentPreallocations.ZeroAhead, SegmentPreallocations.Fallocate, SegmentPreallocations.None])),
+            PrepareAheadBytes = fields.Int("prepareAheadBytes", defaults.PrepareAheadBytes, 4 * 1024 * 1024, 1024 * 1024 * 1024),
+        };
+        fields.End();
+        return segments;
+    }
+
+    private static NetworkProfile ReadNetwork(JsonFields? fields)
+    {
+        var defaults = new NetworkProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var network = new NetworkProfile
+        {
+            MinThreads = fields.Int("minThreads", defaults.MinThreads, 0, 4096),
+            SocketSendBufferBytes = SocketBuffer(fields, "socketSendBufferBytes", defaults.SocketSendBufferBytes),
+            SocketReceiveBufferBytes = SocketBuffer(fields, "socketReceiveBufferBytes", defaults.SocketReceiveBufferBytes),
+            ZeroCopyFetch = fields.Bool("zeroCopyFetch", defaults.ZeroCopyFetch),
+        };
+        fields.End();
+        return network;
+    }
+
+    private static int SocketBuffer(JsonFields fields, string name, int fallback)
+    {
+        var value = fields.Int(name, fallback, -1, 256 * 1024 * 1024);
+        return value == 0 ? throw fields.Error(fields.Path(name), "must be -1 (the system's default) or a size in bytes, got 0") : value;
+    }
+
+    private static CpuProfile ReadCpu(JsonFields? fields)
+    {
+        if (fields is null)
+        {
+            return new CpuProfile();
+        }
+        var cores = fields.Ints("processCores", 0, 4095);
+        if (cores.Distinct().Count() != cores.Count)
+        {
+            throw fields.Error(fields.Path("processCores"), "names a core twice");
+        }
+        fields.End();
+        return new CpuProfile { ProcessCores = cores };
+    }
+
+    private static GcProfile ReadGc(JsonFields? fields)
+    {
+        var defaults = new GcProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var gc = new GcProfile
+        {
+            Server = fields.Bool("server", defaults.Server),
+            Concurrent = fields.Bool("concurrent", defaults.Concurrent),
+            LatencyMode = fields.String("latencyMode", defaults.LatencyMode, GcLatencyModes.All),
+        };
+        fields.End();
+        return gc;
+    }
+}

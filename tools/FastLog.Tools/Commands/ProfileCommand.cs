@@ -1,0 +1,63 @@
+using FastLog.Broker.Profiles;
+using FastLog.Tools.Cli;
+using FastLog.Tools.Probe;
+
+namespace FastLog.Tools.Commands;
+
+/// <summary>
+/// "fastlog profile probe [--data-dirs DIR,...] [--out FILE]": measures this host and writes a hardware profile
+/// (stdout without --out). The written profile is read back with the server's own reader before it is kept.
+/// </summary>
+internal static class ProfileCommand
+{
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        if (args.Count == 0)
+        {
+            throw new UsageException("missing a profile command: probe");
+        }
+        if (Arguments.WantsHelp(args) || args[0] == "help")
+        {
+            output.WriteLine(Usage.Profile);
+            return ExitCodes.Ok;
+        }
+        if (args[0] != "probe")
+        {
+            throw new UsageException($"unknown profile command '{args[0]}'");
+        }
+        var parsed = Arguments.Parse(args.Skip(1).ToList(), [], ["--data-dirs", "--out", "--name", "--syncs", "--bandwidth-mib"]);
+        if (parsed.Positional.Count > 0)
+        {
+            throw new UsageException($"unexpected argument '{parsed.Positional[0]}'");
+        }
+        var dataDirs = parsed.Value("--data-dirs", "./data").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (dataDirs.Length == 0)
+        {
+            throw new UsageException("--data-dirs needs at least one directory");
+        }
+        var syncs = parsed.Int("--syncs", 500, 10);
+        var bandwidthMiB = parsed.Int("--bandwidth-mib", 512, 1);
+        var outPath = parsed.Value("--out", "");
+        var name = parsed.Value("--name", outPath.Length > 0 ? Path.GetFileNameWithoutExtension(outPath) : Environment.MachineName.ToLowerInvariant());
+
+        var progress = new ProgressBar(error);
+        var measurements = dataDirs.Select(dir => new DiskProbe(dir, syncs, (long)bandwidthMiB << 20, progress).Run()).ToList();
+        var json = ProfileChoices.ToJson(name, Environment.ProcessorCount, measurements, MountDevices.DeviceOf);
+        HardwareProfileReader.Parse(json, name); // a profile the server would refuse is a bug here, not the operator's problem
+
+        foreach (var m in measurements)
+        {
+            error.WriteLine($"{m.DataDir}: fdatasync after append p50 {m.SyncAfterAppendMicros.P50 / 1000:F2} ms p99 {m.SyncAfterAppendMicros.P99 / 1000:F2} ms; after overwrite p50 {m.SyncAfterOverwriteMicros.P50 / 1000:F2} ms p99 {m.SyncAfterOverwriteMicros.P99 / 1000:F2} ms; write {m.SequentialWriteBytesPerSecond / 1e6:F0} MB/s; read {m.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
+        }
+        if (outPath.Length == 0)
+        {
+            output.Write(json);
+        }
+        else
+        {
+            File.WriteAllText(outPath, json);
+            error.WriteLine($"wrote {outPath}; start the broker with: fastlog-server --profile {outPath}");
+        }
+        return ExitCodes.Ok;
+    }
+}
