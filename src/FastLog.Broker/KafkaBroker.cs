@@ -97,7 +97,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
             var broker = new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines, new LogFlushService(services, log));
-            broker.Metrics = new BrokerMetrics(services, pipelines);
+            broker.Metrics = new BrokerMetrics(services, pipelines, broker.Cleaner.Metrics);
             if (config.MetricsListener.Length > 0)
             {
                 var colon = config.MetricsListener.LastIndexOf(':');

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FastLog.Broker.Cleaner;
 using FastLog.Broker.Pipeline;
 
 namespace FastLog.Broker.Metrics;
@@ -8,9 +9,10 @@ namespace FastLog.Broker.Metrics;
 /// <summary>
 /// The broker's metrics in Prometheus' text format: per device ring fill and writer passes (their mean batch
 /// size is how much each flush is shared), process CPU time and the runtime's allocation and GC counters (a
-/// load run reads them before and after to show what the produce and fetch paths cost per message).
+/// load run reads them before and after to show what the produce and fetch paths cost per message), and the
+/// log cleaner's I/O, cleanings and the dirty ratio of each compacted log.
 /// </summary>
-public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipelines)
+public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipelines, CleanerMetrics? cleaner = null)
 {
     public string Render()
     {
@@ -43,6 +45,10 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
 
         Header(text, "fastlog_partitions", "gauge", "Partitions hosted.");
         Sample(text, "fastlog_partitions", null, services.Replicas.All.Count());
+        if (cleaner is not null)
+        {
+            RenderCleaner(text, cleaner);
+        }
 
         using var process = Process.GetCurrentProcess();
         Header(text, "process_cpu_seconds_total", "counter", "User and system CPU time of the broker process.");
@@ -59,16 +65,51 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
         return text.ToString();
     }
 
+    private static void RenderCleaner(StringBuilder text, CleanerMetrics cleaner)
+    {
+        Header(text, "fastlog_cleaner_bytes_read_total", "counter", "Bytes of log the cleaner read.");
+        Sample(text, "fastlog_cleaner_bytes_read_total", null, cleaner.BytesRead);
+        Header(text, "fastlog_cleaner_bytes_written_total", "counter", "Bytes of cleaned segments the cleaner wrote.");
+        Sample(text, "fastlog_cleaner_bytes_written_total", null, cleaner.BytesWritten);
+        Header(text, "fastlog_cleaner_cleanings_total", "counter", "Cleanings of a log that swapped cleaned segments in.");
+        Sample(text, "fastlog_cleaner_cleanings_total", null, cleaner.Cleans);
+        if (cleaner.LastCleanTimeMs >= 0)
+        {
+            Header(text, "fastlog_cleaner_last_cleaning_end_seconds", "gauge", "Unix time the last cleaning ended.");
+            Sample(text, "fastlog_cleaner_last_cleaning_end_seconds", null, cleaner.LastCleanTimeMs / 1000.0);
+            Header(text, "fastlog_cleaner_last_cleaning_duration_seconds", "gauge", "How long the last cleaning took.");
+            Sample(text, "fastlog_cleaner_last_cleaning_duration_seconds", null, cleaner.LastCleanDurationMs / 1000.0);
+        }
+        Header(text, "fastlog_cleaner_dirty_ratio", "gauge", "Dirty bytes over clean plus dirty bytes of a compacted log, as last measured.");
+        foreach (var (partition, ratio) in cleaner.DirtyRatios.OrderBy(r => r.Key.Topic, StringComparer.Ordinal).ThenBy(r => r.Key.Partition))
+        {
+            Sample(text, "fastlog_cleaner_dirty_ratio", ratio, ("topic", partition.Topic), ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
     private static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
 
     private static void Sample(StringBuilder text, string name, string? device, double value)
     {
-        text.Append(name);
-        if (device is not null)
+        if (device is null)
         {
-            text.Append("{device=\"").Append(device.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"}");
+            Sample(text, name, value);
         }
-        text.Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        else
+        {
+            Sample(text, name, value, ("device", device));
+        }
+    }
+
+    private static void Sample(StringBuilder text, string name, double value, params (string Name, string Value)[] labels)
+    {
+        text.Append(name);
+        for (var i = 0; i < labels.Length; i++)
+        {
+            text.Append(i == 0 ? '{' : ',').Append(labels[i].Name).Append("=\"")
+                .Append(labels[i].Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+        }
+        text.Append(labels.Length > 0 ? "} " : " ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
     }
 }
