@@ -78,5 +78,7 @@ public sealed class ProfileCommandTests : IDisposable
         Assert.Equal([1, 2], profile.Devices.Select(d => d.WriterCore!.Value));
         Assert.True(profile.Gc.Server);
         Assert.Equal(48L << 20, profile.Segments.PrepareAheadBytes); // a tenth of a second at 500 MB/s: 50 MB, 48 MiB
+        Assert.Equal(2, profile.Cleaner.Threads); // one per device
+        Assert.Equal(119L << 20, profile.Cleaner.IoMaxBytesPerSecond); // a quarter of 500 MB/s: 125 MB, 119 MiB
     }
 }

@@ -22,6 +22,7 @@ public sealed record HardwareProfile
     public NetworkProfile Network { get; init; } = new();
     public CpuProfile Cpu { get; init; } = new();
     public GcProfile Gc { get; init; } = new();
+    public CleanerProfile Cleaner { get; init; } = new();
 
     /// <summary>The behaviour without --profile: each data dir its own device, the defaults below.</summary>
     public static HardwareProfile Default { get; } = new() { Name = "default", Devices = [] };
@@ -80,6 +81,19 @@ public sealed record CpuProfile
 {
     /// <summary>Cores the whole process may run on (its affinity); empty: all.</summary>
     public IReadOnlyList<int> ProcessCores { get; init; } = [];
+}
+
+/// <summary>The log cleaner (compaction): how much of the host it may take.</summary>
+public sealed record CleanerProfile
+{
+    /// <summary>log.cleaner.threads: logs cleaned at once; 0 turns compaction off.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>log.cleaner.io.max.bytes.per.second over all cleaner threads; 0: unlimited.</summary>
+    public long IoMaxBytesPerSecond { get; init; }
+
+    /// <summary>log.cleaner.dedupe.buffer.size: memory for the key maps of all cleaner threads.</summary>
+    public long DedupeBufferBytes { get; init; } = 128L * 1024 * 1024;
 }
 
 public sealed record GcProfile

@@ -51,6 +51,7 @@ public static class HardwareProfileReader
             Network = ReadNetwork(root.Object("network")),
             Cpu = ReadCpu(root.Object("cpu")),
             Gc = ReadGc(root.Object("gc")),
+            Cleaner = ReadCleaner(root.Object("cleaner")),
         };
         root.End();
         return profile;
@@ -187,6 +188,23 @@ public static class HardwareProfileReader
         }
         fields.End();
         return new CpuProfile { ProcessCores = cores };
+    }
+
+    private static CleanerProfile ReadCleaner(JsonFields? fields)
+    {
+        var defaults = new CleanerProfile();
+        if (fields is null)
+        {
+            return defaults;
+        }
+        var cleaner = new CleanerProfile
+        {
+            Threads = fields.Int("threads", defaults.Threads, 0, 64),
+            IoMaxBytesPerSecond = fields.Long("ioMaxBytesPerSecond", defaults.IoMaxBytesPerSecond, 0, long.MaxValue),
+            DedupeBufferBytes = fields.Long("dedupeBufferBytes", defaults.DedupeBufferBytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
+        };
+        fields.End();
+        return cleaner;
     }
 
     private static GcProfile ReadGc(JsonFields? fields)

@@ -35,6 +35,12 @@ public static class ProfileProperties
             [B.SocketReceiveBufferBytes] = Text(profile.Network.SocketReceiveBufferBytes),
             [B.SocketFetchZeroCopy] = profile.Network.ZeroCopyFetch ? "true" : "false",
         };
+        properties[B.LogCleanerThreads] = Text(profile.Cleaner.Threads);
+        properties[B.LogCleanerDedupeBufferSize] = Text(profile.Cleaner.DedupeBufferBytes);
+        if (profile.Cleaner.IoMaxBytesPerSecond > 0)
+        {
+            properties[B.LogCleanerIoMaxBytesPerSecond] = Text(profile.Cleaner.IoMaxBytesPerSecond);
+        }
         if (profile.Flush.IntervalMs != long.MaxValue)
         {
             properties[B.LogFlushIntervalMs] = Text(profile.Flush.IntervalMs);

@@ -21,7 +21,8 @@ public sealed class ProfileApplicationTests : IDisposable
           "ring": { "size": 64, "waitStrategy": "blocking", "maxBatchEntries": 16 },
           "flush": { "policy": "interval", "intervalMs": 250 },
           "segments": { "bytes": 8388608, "preallocation": "zero-ahead" },
-          "network": { "zeroCopyFetch": false }
+          "network": { "zeroCopyFetch": false },
+          "cleaner": { "threads": 2, "ioMaxBytesPerSecond": 10485760, "dedupeBufferBytes": 16777216 }
         }
         """, "two-dirs.json");
 
@@ -36,6 +37,9 @@ public sealed class ProfileApplicationTests : IDisposable
         Assert.Equal("interval", config.FindEntry("log.flush.policy")!.Value);
         Assert.Equal(250, config.LogFlushIntervalMs);
         Assert.False(config.SocketFetchZeroCopy);
+        Assert.Equal("2", config.FindEntry("log.cleaner.threads")!.Value);
+        Assert.Equal("10485760", config.FindEntry("log.cleaner.io.max.bytes.per.second")!.Value);
+        Assert.Equal("16777216", config.FindEntry("log.cleaner.dedupe.buffer.size")!.Value);
         Assert.Equal("two-dirs", config.Profile.Name);
     }
 

@@ -84,6 +84,11 @@ internal static class ProfileChoices
             json.WriteNumber("socketSendBufferBytes", dedicated ? 1 << 20 : 102_400);
             json.WriteNumber("socketReceiveBufferBytes", dedicated ? 1 << 20 : 102_400);
             json.WriteEndObject();
+            json.WriteStartObject("cleaner");
+            json.WriteNumber("threads", devices.Count);
+            json.WriteNumber("ioMaxBytesPerSecond", RoundToMiB(slowestWrite / 4));
+            json.WriteNumber("dedupeBufferBytes", dedicated ? 512L << 20 : 64L << 20);
+            json.WriteEndObject();
             json.WriteStartObject("gc");
             json.WriteBoolean("server", dedicated);
             json.WriteBoolean("concurrent", !dedicated);
