@@ -75,7 +75,7 @@ public sealed class ProfileApplicationTests : IDisposable
         var read = Clients.ReadPartition(consumer, topic, 0, Offset.Beginning);
 
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"v{i}"), read.Select(r => r.Message.Value));
-        Assert.Contains("hardware profile ci: 1 device(s), ring 1024 slots (phased-backoff)", broker.Output);
+        Assert.Contains("hardware profile ci: 1 device(s), ring 1024 slots (blocking)", broker.Output);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal static class ProfileChoices
         var maxBatchEntries = PowerOfTwoAtMost((int)Math.Clamp(slowestSyncP99 / WriterMicrosPerEntry, 64, 4096));
         var ringSize = Math.Max(1024, maxBatchEntries * 4);
         var dedicated = cores >= 8;
-        var waitStrategy = dedicated ? "busy-spin" : cores >= 4 ? "yielding" : "phased-backoff";
+        var waitStrategy = dedicated ? "busy-spin" : cores >= 4 ? "phased-backoff" : "blocking";
         // About a tenth of a second of writing at full speed stays zeroed ahead of the appends.
         var prepareAhead = RoundToMiB(Math.Clamp(slowestWrite / 10, 4 << 20, 256 << 20));
         // 64 segments per data dir fit in its free space, within 128 MiB and 1 GiB.
