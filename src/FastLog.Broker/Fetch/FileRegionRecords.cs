@@ -16,6 +16,13 @@ public sealed class FileRegionRecords(FileRegion region) : ISendableRecords
     public FileLease Pin(out long position)
     {
         position = region.Position;
-        return region.Lease();
+        var lease = region.Lease();
+        var end = position + region.Length;
+        if (end > lease.MappedLength)
+        {
+            lease.Dispose();
+            throw new IOException($"the segment file is {lease.MappedLength} bytes, shorter than the region [{position}, {end}) to send");
+        }
+        return lease;
     }
 }

@@ -14,33 +14,26 @@ namespace FastLog.Broker.Metrics;
 /// </summary>
 public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipelines, CleanerMetrics? cleaner = null)
 {
+    /// <summary>The metrics each device's pipeline has, one sample per device.</summary>
+    private static readonly (string Name, string Type, string Help, Func<AppendPipeline, double> Value)[] DeviceMetrics =
+    [
+        ("fastlog_ring_slots", "gauge", "Slots of the device's append ring.", p => p.Ring.Size),
+        ("fastlog_ring_fill", "gauge", "Appends published into the ring and not yet handled by its writer.", p => p.Fill),
+        ("fastlog_writer_entries_total", "counter", "Produce entries the device's writer handled.", p => p.EntriesProcessed),
+        ("fastlog_writer_passes_total", "counter", "Writer passes, each ending in one flush per partition it touched.", p => p.Passes),
+        ("fastlog_writer_mean_batch_entries", "gauge", "Mean entries per writer pass since start.", p => p.MeanBatchSize),
+    ];
+
     public string Render()
     {
         var text = new StringBuilder();
-        Header(text, "fastlog_ring_slots", "gauge", "Slots of the device's append ring.");
-        foreach (var p in pipelines.All)
+        foreach (var (name, type, help, value) in DeviceMetrics)
         {
-            Sample(text, "fastlog_ring_slots", p.Device, p.Ring.Size);
-        }
-        Header(text, "fastlog_ring_fill", "gauge", "Appends published into the ring and not yet handled by its writer.");
-        foreach (var p in pipelines.All)
-        {
-            Sample(text, "fastlog_ring_fill", p.Device, p.Fill);
-        }
-        Header(text, "fastlog_writer_entries_total", "counter", "Produce entries the device's writer handled.");
-        foreach (var p in pipelines.All)
-        {
-            Sample(text, "fastlog_writer_entries_total", p.Device, p.EntriesProcessed);
-        }
-        Header(text, "fastlog_writer_passes_total", "counter", "Writer passes, each ending in one flush per partition it touched.");
-        foreach (var p in pipelines.All)
-        {
-            Sample(text, "fastlog_writer_passes_total", p.Device, p.Passes);
-        }
-        Header(text, "fastlog_writer_mean_batch_entries", "gauge", "Mean entries per writer pass since start.");
-        foreach (var p in pipelines.All)
-        {
-            Sample(text, "fastlog_writer_mean_batch_entries", p.Device, p.MeanBatchSize);
+            Header(text, name, type, help);
+            foreach (var pipeline in pipelines.All)
+            {
+                Sample(text, name, pipeline.Device, value(pipeline));
+            }
         }
 
         Header(text, "fastlog_partitions", "gauge", "Partitions hosted.");

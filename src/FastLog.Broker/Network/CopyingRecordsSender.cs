@@ -27,10 +27,6 @@ public sealed class CopyingRecordsSender(Socket socket) : IRecordsSender
         }
         using var lease = records.Pin(out var position);
         var end = position + length;
-        if (end > lease.MappedLength)
-        {
-            throw new IOException($"the segment file is {lease.MappedLength} bytes, shorter than the region [{position}, {end}) to send");
-        }
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {

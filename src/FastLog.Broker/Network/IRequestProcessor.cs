@@ -16,6 +16,7 @@ public interface ISendableRecords : Protocol.Messages.IExternalRecords
     /// <summary>
     /// Pins the file the bytes live in until the lease is disposed; they are [position, position + Length) of it.
     /// The bytes were verified (CRC-32C) before this object was made, so a send may serve them as they are.
+    /// An <see cref="IOException"/> when the file no longer holds the whole region.
     /// </summary>
     FileLease Pin(out long position);
 }
