@@ -44,7 +44,7 @@ if (arguments.Profile is not null)
     {
         Log(warning);
     }
-    Log($"hardware profile {config.Profile.Name}: {config.Profile.Devices.Count} device(s), ring {config.Profile.Ring.Size} slots ({config.Profile.Ring.WaitStrategy}), flush {config.Profile.Flush.Policy}");
+    Log($"hardware profile {config.Profile.Name}: {config.Profile.Devices.Count} device(s), ring {config.Profile.Ring.Size} slots ({config.Profile.Ring.WaitStrategy}), flush {FlushPolicies.Name(config.Profile.Flush.Policy)}");
     foreach (var line in ProfileRuntime.Apply(config.Profile))
     {
         Log(line);

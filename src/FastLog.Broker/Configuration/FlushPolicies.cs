@@ -3,7 +3,7 @@ using FastLog.Storage;
 namespace FastLog.Broker.Configuration;
 
 /// <summary>The values of flush.policy / log.flush.policy (FastLog's own config).</summary>
-internal static class FlushPolicies
+public static class FlushPolicies
 {
     public const string PerBatch = "per-batch";
     public const string Interval = "interval";
@@ -15,5 +15,13 @@ internal static class FlushPolicies
         Interval => LogFlushPolicy.Interval,
         None => LogFlushPolicy.None,
         _ => throw new ArgumentException($"unknown flush policy '{value}'", nameof(value)),
+    };
+
+    /// <summary>The config value of a policy, as operators write it.</summary>
+    public static string Name(LogFlushPolicy policy) => policy switch
+    {
+        LogFlushPolicy.Interval => Interval,
+        LogFlushPolicy.None => None,
+        _ => PerBatch,
     };
 }

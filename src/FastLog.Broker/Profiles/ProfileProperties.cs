@@ -25,12 +25,7 @@ public static class ProfileProperties
                 _ => SegmentPreallocations.Prepared,
             },
             [B.LogPrepareAheadBytes] = Text(profile.Segments.PrepareAheadBytes),
-            ["log.flush.policy"] = profile.Flush.Policy switch
-            {
-                LogFlushPolicy.Interval => FlushPolicies.Interval,
-                LogFlushPolicy.None => FlushPolicies.None,
-                _ => FlushPolicies.PerBatch,
-            },
+            ["log.flush.policy"] = FlushPolicies.Name(profile.Flush.Policy),
             [B.SocketSendBufferBytes] = Text(profile.Network.SocketSendBufferBytes),
             [B.SocketReceiveBufferBytes] = Text(profile.Network.SocketReceiveBufferBytes),
             [B.SocketFetchZeroCopy] = profile.Network.ZeroCopyFetch ? "true" : "false",
