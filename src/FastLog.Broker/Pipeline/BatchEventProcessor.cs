@@ -10,7 +10,8 @@ public interface IBatchHandler<in T>
 /// <summary>
 /// The ring's one consumer: waits for the next sequence, takes everything published up to the cursor in one
 /// pass, hands it to the handler, and only then moves the gating sequence — so the handler can act once per
-/// pass (one write, one flush) for many entries: the shape of a group commit.
+/// pass (one write, one flush) for many entries: the shape of a group commit. Entries published while the pass
+/// runs join it, up to its maximum, before its last entry is handed over.
 /// </summary>
 public sealed class BatchEventProcessor<T, THandler>(RingBuffer<T> ring, THandler handler, int maxBatchEntries = int.MaxValue)
     where T : class
@@ -41,9 +42,22 @@ public sealed class BatchEventProcessor<T, THandler>(RingBuffer<T> ring, THandle
                     Thread.SpinWait(8); // claimed but not yet published: the producer is between its two steps
                     continue;
                 }
+                var limit = next + maxBatchEntries - 1;
                 for (var sequence = next; sequence <= highest; sequence++)
                 {
-                    _handler.OnEvent(ring[sequence], sequence, sequence == highest);
+                    var endOfBatch = sequence == highest;
+                    if (endOfBatch && highest < limit)
+                    {
+                        // Entries published while this pass ran join it before it ends (and flushes): a larger
+                        // group commit, at no wait.
+                        var more = ring.HighestPublished(highest + 1, Math.Min(ring.Cursor.Value, limit));
+                        if (more > highest)
+                        {
+                            highest = more;
+                            endOfBatch = false;
+                        }
+                    }
+                    _handler.OnEvent(ring[sequence], sequence, endOfBatch);
                 }
                 Interlocked.Add(ref _entries, highest - next + 1);
                 Interlocked.Increment(ref _passes);

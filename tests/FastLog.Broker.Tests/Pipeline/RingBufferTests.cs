@@ -103,4 +103,64 @@ public sealed class RingBufferTests
     {
         Assert.Throws<ArgumentException>(() => new RingBuffer<Slot>(1000, () => new Slot(), new BlockingWaitStrategy()));
     }
+
+    /// <summary>Publishes two more entries while it handles the first of a pass of two, and records each end of a pass.</summary>
+    private sealed class PublishingHandler(RingBuffer<Slot> ring, List<(long Sequence, bool End)> seen, CancellationTokenSource done) : IBatchHandler<Slot>
+    {
+        public void OnEvent(Slot entry, long sequence, bool endOfBatch)
+        {
+            seen.Add((sequence, endOfBatch));
+            if (sequence == 0)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    Assert.True(ring.TryNext(out var next));
+                    ring.Publish(next);
+                }
+            }
+            if (sequence == 3)
+            {
+                done.Cancel();
+            }
+        }
+    }
+
+    [Fact]
+    public void Entries_published_while_a_pass_runs_join_it_before_it_ends()
+    {
+        var ring = new RingBuffer<Slot>(8, () => new Slot(), new BlockingWaitStrategy());
+        var seen = new List<(long Sequence, bool End)>();
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var processor = new BatchEventProcessor<Slot, PublishingHandler>(ring, new PublishingHandler(ring, seen, done));
+        PublishTwo(ring);
+
+        processor.Run(done.Token);
+
+        Assert.Equal([(0L, false), (1L, false), (2L, false), (3L, true)], seen); // one pass of four, one end (one flush)
+        Assert.Equal(1, processor.Passes);
+    }
+
+    [Fact]
+    public void A_pass_never_takes_more_than_its_maximum_even_when_more_arrive()
+    {
+        var ring = new RingBuffer<Slot>(8, () => new Slot(), new BlockingWaitStrategy());
+        var seen = new List<(long Sequence, bool End)>();
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var processor = new BatchEventProcessor<Slot, PublishingHandler>(ring, new PublishingHandler(ring, seen, done), maxBatchEntries: 2);
+        PublishTwo(ring);
+
+        processor.Run(done.Token);
+
+        Assert.Equal([(0L, false), (1L, true), (2L, false), (3L, true)], seen);
+        Assert.Equal(2, processor.Passes);
+    }
+
+    private static void PublishTwo(RingBuffer<Slot> ring)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(ring.TryNext(out var sequence));
+            ring.Publish(sequence);
+        }
+    }
 }
