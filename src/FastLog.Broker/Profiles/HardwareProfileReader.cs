@@ -45,13 +45,13 @@ public static class HardwareProfileReader
             Name = root.String("name"),
             Description = root.String("description", ""),
             Devices = ReadDevices(root, source),
-            Ring = ReadRing(root.Object("ring")),
-            Flush = ReadFlush(root.Object("flush")),
-            Segments = ReadSegments(root.Object("segments")),
-            Network = ReadNetwork(root.Object("network")),
-            Cpu = ReadCpu(root.Object("cpu")),
-            Gc = ReadGc(root.Object("gc")),
-            Cleaner = ReadCleaner(root.Object("cleaner")),
+            Ring = root.Section<RingProfile>("ring", ReadRing),
+            Flush = root.Section<FlushProfile>("flush", ReadFlush),
+            Segments = root.Section<SegmentProfile>("segments", ReadSegments),
+            Network = root.Section<NetworkProfile>("network", ReadNetwork),
+            Cpu = root.Section<CpuProfile>("cpu", ReadCpu),
+            Gc = root.Section<GcProfile>("gc", ReadGc),
+            Cleaner = root.Section<CleanerProfile>("cleaner", ReadCleaner),
         };
         root.End();
         return profile;
@@ -94,79 +94,51 @@ public static class HardwareProfileReader
         return devices;
     }
 
-    private static RingProfile ReadRing(JsonFields? fields)
+    private static RingProfile ReadRing(JsonFields fields, RingProfile defaults)
     {
-        var defaults = new RingProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
         var size = fields.Int("size", defaults.Size, 2, MaxRingSize);
         if ((size & (size - 1)) != 0)
         {
             throw fields.Error(fields.Path("size"), $"must be a power of two, got {size}");
         }
-        var ring = new RingProfile
+        return new RingProfile
         {
             Size = size,
             WaitStrategy = fields.String("waitStrategy", defaults.WaitStrategy, WaitStrategies.All),
             MaxBatchEntries = fields.Int("maxBatchEntries", Math.Min(defaults.MaxBatchEntries, size), 1, size),
         };
-        fields.End();
-        return ring;
     }
 
-    private static FlushProfile ReadFlush(JsonFields? fields)
+    private static FlushProfile ReadFlush(JsonFields fields, FlushProfile defaults)
     {
-        var defaults = new FlushProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
         var policy = FlushPolicies.From(fields.String("policy", FlushPolicies.PerBatch, [FlushPolicies.PerBatch, FlushPolicies.Interval, FlushPolicies.None]));
         if (policy == LogFlushPolicy.Interval && !fields.Has("intervalMs"))
         {
             throw fields.Error(fields.Path("intervalMs"), "is required when policy is interval");
         }
-        var flush = new FlushProfile { Policy = policy, IntervalMs = fields.Long("intervalMs", defaults.IntervalMs, 1, long.MaxValue) };
-        fields.End();
-        return flush;
+        return new FlushProfile { Policy = policy, IntervalMs = fields.Long("intervalMs", defaults.IntervalMs, 1, long.MaxValue) };
     }
 
-    private static SegmentProfile ReadSegments(JsonFields? fields)
+    private static SegmentProfile ReadSegments(JsonFields fields, SegmentProfile defaults)
     {
-        var defaults = new SegmentProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
-        var segments = new SegmentProfile
+        return new SegmentProfile
         {
             Bytes = fields.Int("bytes", defaults.Bytes, 1024 * 1024, int.MaxValue - 1),
             Preallocation = SegmentPreallocations.From(fields.String("preallocation", SegmentPreallocations.Prepared,
                 [SegmentPreallocations.Prepared, SegmentPreallocations.ZeroAhead, SegmentPreallocations.Fallocate, SegmentPreallocations.None])),
             PrepareAheadBytes = fields.Int("prepareAheadBytes", defaults.PrepareAheadBytes, 4 * 1024 * 1024, 1024 * 1024 * 1024),
         };
-        fields.End();
-        return segments;
     }
 
-    private static NetworkProfile ReadNetwork(JsonFields? fields)
+    private static NetworkProfile ReadNetwork(JsonFields fields, NetworkProfile defaults)
     {
-        var defaults = new NetworkProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
-        var network = new NetworkProfile
+        return new NetworkProfile
         {
             MinThreads = fields.Int("minThreads", defaults.MinThreads, 0, 4096),
             SocketSendBufferBytes = SocketBuffer(fields, "socketSendBufferBytes", defaults.SocketSendBufferBytes),
             SocketReceiveBufferBytes = SocketBuffer(fields, "socketReceiveBufferBytes", defaults.SocketReceiveBufferBytes),
             ZeroCopyFetch = fields.Bool("zeroCopyFetch", defaults.ZeroCopyFetch),
         };
-        fields.End();
-        return network;
     }
 
     private static int SocketBuffer(JsonFields fields, string name, int fallback)
@@ -175,52 +147,33 @@ public static class HardwareProfileReader
         return value == 0 ? throw fields.Error(fields.Path(name), "must be -1 (the system's default) or a size in bytes, got 0") : value;
     }
 
-    private static CpuProfile ReadCpu(JsonFields? fields)
+    private static CpuProfile ReadCpu(JsonFields fields, CpuProfile defaults)
     {
-        if (fields is null)
-        {
-            return new CpuProfile();
-        }
         var cores = fields.Ints("processCores", 0, 4095);
         if (cores.Distinct().Count() != cores.Count)
         {
             throw fields.Error(fields.Path("processCores"), "names a core twice");
         }
-        fields.End();
         return new CpuProfile { ProcessCores = cores };
     }
 
-    private static CleanerProfile ReadCleaner(JsonFields? fields)
+    private static CleanerProfile ReadCleaner(JsonFields fields, CleanerProfile defaults)
     {
-        var defaults = new CleanerProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
-        var cleaner = new CleanerProfile
+        return new CleanerProfile
         {
             Threads = fields.Int("threads", defaults.Threads, 0, 64),
             IoMaxBytesPerSecond = fields.Long("ioMaxBytesPerSecond", defaults.IoMaxBytesPerSecond, 0, long.MaxValue),
             DedupeBufferBytes = fields.Long("dedupeBufferBytes", defaults.DedupeBufferBytes, 1024 * 1024, 64L * 1024 * 1024 * 1024),
         };
-        fields.End();
-        return cleaner;
     }
 
-    private static GcProfile ReadGc(JsonFields? fields)
+    private static GcProfile ReadGc(JsonFields fields, GcProfile defaults)
     {
-        var defaults = new GcProfile();
-        if (fields is null)
-        {
-            return defaults;
-        }
-        var gc = new GcProfile
+        return new GcProfile
         {
             Server = fields.Bool("server", defaults.Server),
             Concurrent = fields.Bool("concurrent", defaults.Concurrent),
             LatencyMode = fields.String("latencyMode", defaults.LatencyMode, GcLatencyModes.All),
         };
-        fields.End();
-        return gc;
     }
 }

@@ -75,6 +75,21 @@ internal sealed class JsonFields
 
     public JsonFields? Object(string name) => Take(name) is { } value ? new JsonFields(value, Path(name), _source) : null;
 
+    /// <summary>
+    /// An optional object field read by <paramref name="read"/> (given the defaults), then checked for fields it
+    /// left unread; the defaults when the field is absent.
+    /// </summary>
+    public T Section<T>(string name, Func<JsonFields, T, T> read) where T : new()
+    {
+        if (Object(name) is not { } fields)
+        {
+            return new T();
+        }
+        var section = read(fields, new T());
+        fields.End();
+        return section;
+    }
+
     /// <summary>The items of an array field, each with its path; null when the field is absent.</summary>
     public IReadOnlyList<(JsonElement Item, string Path)>? Array(string name)
     {
