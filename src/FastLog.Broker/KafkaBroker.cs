@@ -98,11 +98,9 @@ public sealed class KafkaBroker : IAsyncDisposable
             var loading = Task.Run(groups.Load);
             var broker = new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines, new LogFlushService(services, log));
             broker.Metrics = new BrokerMetrics(services, pipelines, broker.Cleaner.Metrics);
-            if (config.MetricsListener.Length > 0)
+            if (config.MetricsListener is { } metrics)
             {
-                var colon = config.MetricsListener.LastIndexOf(':');
-                var endPoint = new IPEndPoint(ResolveBindAddress(config.MetricsListener[..colon]), int.Parse(config.MetricsListener[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-                broker._metricsEndpoint = new MetricsEndpoint(endPoint, broker.Metrics, log);
+                broker._metricsEndpoint = new MetricsEndpoint(new IPEndPoint(ResolveBindAddress(metrics.Host), metrics.Port), broker.Metrics, log);
             }
             return broker;
         }

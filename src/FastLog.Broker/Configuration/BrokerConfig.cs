@@ -79,8 +79,8 @@ public sealed record BrokerConfig
     /// <summary>socket.receive.buffer.bytes of accepted connections; -1: the operating system's default.</summary>
     public int SocketReceiveBufferBytes { get; internal init; }
 
-    /// <summary>metrics.listener (FastLog's own): host:port of GET /metrics, or empty for none.</summary>
-    public string MetricsListener { get; internal init; } = "";
+    /// <summary>metrics.listener (FastLog's own): where GET /metrics is served; null (the config empty) for nowhere.</summary>
+    public Endpoint? MetricsListener { get; internal init; }
 
     /// <summary>The hardware profile the broker started with (--profile), or the built-in default.</summary>
     public Profiles.HardwareProfile Profile { get; internal init; } = Profiles.HardwareProfile.Default;

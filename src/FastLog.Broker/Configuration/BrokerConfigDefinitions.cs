@@ -112,17 +112,9 @@ public static class BrokerConfigDefinitions
     });
 
     private static ConfigValidator MetricsListenerAddress() => ConfigValidator.Custom("empty, or host:port", value =>
-    {
-        var text = (string)value;
-        if (text.Length == 0)
-        {
-            return null;
-        }
-        var colon = text.LastIndexOf(':');
-        return colon > 0 && int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= 65535
+        ((string)value).Length == 0 || MetricsListeners.TryParse((string)value, out _)
             ? null
-            : "must be empty (no metrics endpoint) or host:port, such as 127.0.0.1:9404";
-    });
+            : "must be empty (no metrics endpoint) or host:port, such as 127.0.0.1:9404");
 
     private static ConfigValidator NonEmptyString() =>
         ConfigValidator.Custom("a non-empty string", value => ((string)value).Length == 0 ? "must not be empty" : null);

@@ -70,7 +70,7 @@ internal sealed class BrokerConfigParser
             LogPreallocation = SegmentPreallocations.From(parser.Get<string>(B.LogPreallocation)),
             LogPrepareAheadBytes = parser.Get<int>(B.LogPrepareAheadBytes),
             SocketSendBufferBytes = parser.Get<int>(B.SocketSendBufferBytes),
-            MetricsListener = parser.Get<string>(B.MetricsListener),
+            MetricsListener = MetricsListeners.TryParse(parser.Get<string>(B.MetricsListener), out var metrics) ? metrics : null,
             SocketReceiveBufferBytes = parser.Get<int>(B.SocketReceiveBufferBytes),
             SocketFetchZeroCopy = parser.Get<bool>(B.SocketFetchZeroCopy),
             OffsetsTopicNumPartitions = parser.Get<int>(B.OffsetsTopicNumPartitions),
