@@ -82,11 +82,7 @@ public class AppendBenchmarks
         // The state the preparer keeps a partition in while the disk has bandwidth to spare: the blocks the
         // operation will write are zeroed and synced before its appends arrive, as the baseline's are.
         // Waiting for the whole window, not just this operation's bytes, keeps the preparer idle during it.
-        var segment = _log!.ActiveSegment;
-        while (segment.PreparedUpTo < segment.Size + _log.Config.PrepareAheadBytes)
-        {
-            Thread.Sleep(1);
-        }
+        PreparedWindow.WaitFor(_log!.ActiveSegment, _log.Config.PrepareAheadBytes);
     }
 
     [IterationSetup(Targets = [nameof(LogFallocate)])]

@@ -43,14 +43,7 @@ internal sealed class PipelineHarness : IDisposable
     }
 
     /// <summary>Waits until the preparer has zeroed <paramref name="bytes"/> ahead of the log end, as a pre-zeroed file would be.</summary>
-    public void WaitPrepared(long bytes)
-    {
-        var segment = Partition.Log.ActiveSegment;
-        while (segment.PreparedUpTo < segment.Size + bytes)
-        {
-            Thread.Sleep(1);
-        }
-    }
+    public void WaitPrepared(long bytes) => PreparedWindow.WaitFor(Partition.Log.ActiveSegment, bytes);
 
     public void Dispose()
     {
