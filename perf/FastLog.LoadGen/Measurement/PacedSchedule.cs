@@ -9,10 +9,8 @@ namespace FastLog.LoadGen.Measurement;
 /// </summary>
 internal sealed class PacedSchedule : ISendPacer
 {
-    // Thread.Sleep is only good to about a millisecond; the last stretch is spun so a due time is met within
-    // microseconds. The spin costs one core per producer while paced, which a load generator can afford.
-    private static readonly long SleepAbove = Clock.Ticks(0.002);
-    private static readonly long YieldAbove = Clock.Ticks(0.000_05);
+    // Waits are slept in stretches of at most this, so a stop request is noticed soon.
+    private static readonly long LongestSleep = Clock.Ticks(0.05);
 
     private readonly long _start;
     private readonly double _ticksPerMessage;
@@ -46,18 +44,7 @@ internal sealed class PacedSchedule : ISendPacer
             {
                 break;
             }
-            if (left > SleepAbove)
-            {
-                Thread.Sleep(1);
-            }
-            else if (left > YieldAbove)
-            {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.SpinWait(20);
-            }
+            PreciseSleep.For(Math.Min(left, LongestSleep));
         }
         _index++;
         return due;
