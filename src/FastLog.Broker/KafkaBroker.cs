@@ -85,19 +85,20 @@ public sealed class KafkaBroker : IAsyncDisposable
             var groups = new GroupCoordinator(config, offsetsTopic, log);
             RequestDispatcher? dispatcher = null;
             dispatcher = new RequestDispatcher(Handlers(services, groups, () => dispatcher!));
+            var requestMetrics = new RequestMetrics();
             var server = new KafkaServer(dispatcher, new ConnectionLimits
             {
                 MaxRequestBytes = config.SocketRequestMaxBytes,
                 MaxIdleMs = config.ConnectionsMaxIdleMs,
                 SendBufferBytes = config.SocketSendBufferBytes,
                 ReceiveBufferBytes = config.SocketReceiveBufferBytes,
-            }, log, config.SocketFetchZeroCopy);
+            }, log, config.SocketFetchZeroCopy, requestMetrics);
             server.Start(config.Listeners.Select(l => new ListenerBinding(l.Name, new IPEndPoint(ResolveBindAddress(l.Host), l.Port))));
             services.Advertised = Advertise(config, server.BoundEndPoints);
             // Serving starts at once; group requests answer COORDINATOR_LOAD_IN_PROGRESS until the load is done.
             var loading = Task.Run(groups.Load);
             var broker = new KafkaBroker(services, logs, server, groups, loading, new RetentionService(services, log), new LogCleanerService(services, log), pipelines, new LogFlushService(services, log));
-            broker.Metrics = new BrokerMetrics(services, pipelines, broker.Cleaner.Metrics);
+            broker.Metrics = new BrokerMetrics(services, pipelines, requestMetrics, broker.Cleaner.Metrics);
             if (config.MetricsListener is { } metrics)
             {
                 broker._metricsEndpoint = new MetricsEndpoint(new IPEndPoint(ResolveBindAddress(metrics.Host), metrics.Port), broker.Metrics, log);

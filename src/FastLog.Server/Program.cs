@@ -5,6 +5,7 @@ using FastLog.Broker.Profiles;
 using FastLog.Server;
 
 // The broker host: config -> running broker -> clean stop on SIGTERM or Ctrl+C (exit code 0).
+InlineSocketCompletions.EnableUnlessSet();
 ServerArguments arguments;
 BrokerConfig config;
 try

@@ -54,7 +54,7 @@ public sealed partial class CompactionTests
         while (true)
         {
             var result = early.Consume(TimeSpan.FromSeconds(10));
-            Assert.NotNull(result);
+            Assert.True(result is not null, $"no record for 10 s after {seenEarly.Count} keys; broker output:\n{broker.Output}");
             seenEarly[result.Message.Key] = result.Message.Value;
             if (result.Offset.Value == keys * rounds - 1)
             {

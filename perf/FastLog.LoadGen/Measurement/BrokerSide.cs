@@ -43,7 +43,9 @@ internal sealed class BrokerSide(Options options)
                 passes > 0 ? Math.Round(entries / passes, 2) : 0,
                 allocated,
                 Math.Round(allocated / messages, 2),
-                collections);
+                collections,
+                BrokerHistogram.Over(_before, after, "fastlog_request_seconds", "api=\"Produce\""),
+                BrokerHistogram.Over(_before, after, "fastlog_writer_flush_seconds", null));
         }
         ResultFsync? fsync = null;
         if (options.FsyncDirectory is { } dir)

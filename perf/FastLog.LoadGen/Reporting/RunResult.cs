@@ -75,7 +75,17 @@ internal sealed record ResultBroker(
     double MeanWriterBatchEntries,
     double AllocatedBytes,
     double AllocatedBytesPerMessage,
-    IReadOnlyList<long> GcCollectionsByGeneration);
+    IReadOnlyList<long> GcCollectionsByGeneration,
+    ResultBrokerLatency? ProduceAnswer = null,
+    ResultBrokerLatency? DeviceFlush = null);
+
+/// <summary>
+/// A broker-side latency over the run, from its metrics' histogram buckets: each quantile is "at most" the upper
+/// bound of its bucket, in microseconds (null: beyond the last bound). The produce answer time (last byte read
+/// to response handed to the socket) and the writer's flushes split a client's latency into broker, device and
+/// the rest (network and client).
+/// </summary>
+internal sealed record ResultBrokerLatency(long Count, double? P50AtMost, double? P99AtMost, double? P999AtMost);
 
 /// <summary>fdatasync latency of the broker's device, measured before and after the run, in microseconds.</summary>
 internal sealed record ResultFsync(

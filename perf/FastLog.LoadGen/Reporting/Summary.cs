@@ -61,6 +61,14 @@ internal static class Summary
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"  broker      CPU {b.CpuSeconds:F2} s ({b.CpuSecondsPerMillionMessages:F2} s per million messages), mean writer batch {b.MeanWriterBatchEntries:F1} entries, allocated {b.AllocatedBytesPerMessage:F1} B/message, GCs gen0/1/2 {string.Join('/', b.GcCollectionsByGeneration)}   [whole run]");
+            if (b.ProduceAnswer is { } answer)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  broker      produce answered in {AtMost(answer)}   [{Units.Count(answer.Count)} requests, from the broker's histogram]");
+            }
+            if (b.DeviceFlush is { } flush)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  broker      writer flushes took {AtMost(flush)}   [{Units.Count(flush.Count)} passes: the device under this load]");
+            }
         }
         if (r.Fsync is { } f)
         {
@@ -79,6 +87,11 @@ internal static class Summary
         }
         return text.ToString();
     }
+
+    private static string AtMost(ResultBrokerLatency latency) =>
+        $"p50 <= {Bound(latency.P50AtMost)}  p99 <= {Bound(latency.P99AtMost)}  p99.9 <= {Bound(latency.P999AtMost)}";
+
+    private static string Bound(double? micros) => micros is { } us ? Units.Latency((long)us) : "beyond 10 s";
 
     private static string Percentiles(LatencySummary l) =>
         $"p50 {Units.Latency(l.P50)}  p99 {Units.Latency(l.P99)}  p99.9 {Units.Latency(l.P999)}  p99.99 {Units.Latency(l.P9999)}  max {Units.Latency(l.Max)}";

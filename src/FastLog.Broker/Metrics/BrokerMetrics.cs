@@ -10,9 +10,11 @@ namespace FastLog.Broker.Metrics;
 /// The broker's metrics in Prometheus' text format: per device ring fill and writer passes (their mean batch
 /// size is how much each flush is shared), process CPU time and the runtime's allocation and GC counters (a
 /// load run reads them before and after to show what the produce and fetch paths cost per message), and the
-/// log cleaner's I/O, cleanings and the dirty ratio of each compacted log.
+/// log cleaner's I/O, cleanings and the dirty ratio of each compacted log. Two histograms split a client's
+/// latency: the time the broker took to answer each kind of request, and each device writer's pass time (its
+/// writes and flush), which the answer to a produce request includes.
 /// </summary>
-public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipelines, CleanerMetrics? cleaner = null)
+public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipelines, RequestMetrics? requests = null, CleanerMetrics? cleaner = null)
 {
     /// <summary>The metrics each device's pipeline has, one sample per device.</summary>
     private static readonly (string Name, string Type, string Help, Func<AppendPipeline, double> Value)[] DeviceMetrics =
@@ -33,6 +35,25 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
             foreach (var pipeline in pipelines.All)
             {
                 Sample(text, name, pipeline.Device, value(pipeline));
+            }
+        }
+
+        Header(text, "fastlog_writer_pass_seconds", "histogram", "Time of a writer pass: its appends, one flush per partition, and completing its requests.");
+        foreach (var pipeline in pipelines.All)
+        {
+            Histogram(text, "fastlog_writer_pass_seconds", pipeline.PassTime, ("device", pipeline.Device));
+        }
+        Header(text, "fastlog_writer_flush_seconds", "histogram", "Time of a writer pass's flushes (an fdatasync per partition it touched that flushes per batch): the device under this load.");
+        foreach (var pipeline in pipelines.All)
+        {
+            Histogram(text, "fastlog_writer_flush_seconds", pipeline.FlushTime, ("device", pipeline.Device));
+        }
+        if (requests is not null)
+        {
+            Header(text, "fastlog_request_seconds", "histogram", "Time from a request's last byte read to its response handed to the socket, by API.");
+            foreach (var (api, histogram) in requests.Seen())
+            {
+                Histogram(text, "fastlog_request_seconds", histogram, ("api", api.ToString()));
             }
         }
 
@@ -78,6 +99,21 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
         {
             Sample(text, "fastlog_cleaner_dirty_ratio", ratio, ("topic", partition.Topic), ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
         }
+    }
+
+    /// <summary>A Prometheus histogram: cumulative buckets by upper bound, then the sum and the count.</summary>
+    private static void Histogram(StringBuilder text, string name, LatencyHistogram histogram, (string Name, string Value) label)
+    {
+        var (counts, sum, count) = histogram.Snapshot();
+        long cumulative = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            cumulative += counts[i];
+            var bound = i < LatencyHistogram.UpperBoundsSeconds.Length ? LatencyHistogram.UpperBoundsSeconds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf";
+            Sample(text, name + "_bucket", cumulative, label, ("le", bound));
+        }
+        Sample(text, name + "_sum", sum, label);
+        Sample(text, name + "_count", count, label);
     }
 
     private static void Header(StringBuilder text, string name, string type, string help) =>

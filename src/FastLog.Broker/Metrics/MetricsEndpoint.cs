@@ -80,6 +80,9 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             }
             length += read;
         }
+        // Rendering walks every device and partition: not on the socket event thread, which the server lets run
+        // socket continuations (inline socket completions) and every connection shares.
+        await Task.Yield();
         var requestLine = Encoding.ASCII.GetString(head, 0, Math.Max(0, head.AsSpan(0, length).IndexOf("\r\n"u8)));
         var found = requestLine.StartsWith("GET /metrics ", StringComparison.Ordinal) || requestLine.StartsWith("GET /metrics?", StringComparison.Ordinal);
         var body = found ? _metrics.Render() : "not found: the metrics are at /metrics\n";

@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using FastLog.Broker.Metrics;
 using FastLog.Protocol.Messages;
 
 namespace FastLog.Broker.Network;
@@ -14,6 +16,11 @@ namespace FastLog.Broker.Network;
 /// requests run at a time (a client that pipelines further is simply not read from). Produce requests publish
 /// into the device rings in the synchronous part of their processing, so one connection's appends keep the
 /// order in which they were sent, as Kafka guarantees.
+/// Threads: the server runs socket continuations on the runtime's socket event thread (inline socket
+/// completions), so a produce request is framed, validated and published where it arrived, and when its writer
+/// pass is small its answer is sent by the device writer that completes it (<see cref="Pipeline.AppendCompletion"/>):
+/// no thread-pool hop on the produce path. Nothing that may block runs on the event thread: other requests start on the thread pool,
+/// and a send that had to wait goes on there (<see cref="SocketSends"/>).
 /// </summary>
 public sealed class ClientConnection : IDisposable
 {
@@ -28,13 +35,16 @@ public sealed class ClientConnection : IDisposable
     private readonly Channel<InFlight> _inFlight;
     private readonly CancellationTokenSource _closing = new();
     private readonly ResponseSender _sender;
+    private readonly RequestMetrics? _metrics;
     private long _lastActivityMs;
     private int _busy;
     private int _closed;
 
     /// <param name="zeroCopyFetch">socket.fetch.zero.copy: fetched records go from the file to the socket with sendfile; false copies them (TLS will have to).</param>
-    public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log, bool zeroCopyFetch = true)
+    /// <param name="metrics">Where each request's time to answer is recorded, or null.</param>
+    public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log, bool zeroCopyFetch = true, RequestMetrics? metrics = null)
     {
+        _metrics = metrics;
         _socket = socket;
         _sender = new ResponseSender(socket, zeroCopyFetch);
         _processor = processor;
@@ -114,12 +124,16 @@ public sealed class ClientConnection : IDisposable
                     Close($"connection ended inside a {size}-byte request");
                     break;
                 }
+                var received = Stopwatch.GetTimestamp();
                 Touch();
                 // Processing starts now, before earlier responses are sent: its synchronous part (for produce,
                 // the publish into the device ring) runs in request order, and responses still go out in order.
                 Interlocked.Increment(ref _busy);
-                var processing = _processor.ProcessAsync(buffer.AsMemory(0, size), RemoteEndPoint, _listenerName, cancellation).AsTask();
-                await _inFlight.Writer.WriteAsync(new InFlight(buffer, processing), cancellation).ConfigureAwait(false);
+                var frame = buffer.AsMemory(0, size);
+                var processing = BinaryPrimitives.ReadInt16BigEndian(frame.Span) == (short)ApiKey.Produce
+                    ? _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).AsTask()
+                    : await StartOnThreadPool(frame, cancellation).ConfigureAwait(false);
+                await _inFlight.Writer.WriteAsync(new InFlight(buffer, processing, received), cancellation).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -146,7 +160,7 @@ public sealed class ClientConnection : IDisposable
             {
                 try
                 {
-                    if (!await AnswerAsync(request.Processing, writer, cancellation).ConfigureAwait(false))
+                    if (!await AnswerAsync(request, writer, cancellation).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -171,14 +185,14 @@ public sealed class ClientConnection : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AnswerAsync(Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> processing, ProtocolWriter writer, CancellationToken cancellation)
+    private async ValueTask<bool> AnswerAsync(InFlight request, ProtocolWriter writer, CancellationToken cancellation)
     {
         RequestHeader header;
         Response response;
         bool flexibleHeader;
         try
         {
-            (header, response, flexibleHeader) = await processing.ConfigureAwait(false);
+            (header, response, flexibleHeader) = await request.Processing.ConfigureAwait(false);
         }
         catch (ProtocolException e)
         {
@@ -192,6 +206,7 @@ public sealed class ClientConnection : IDisposable
         }
         if (response.Body is null)
         {
+            _metrics?.Record(header.ApiKey, request.ReceivedTimestamp);
             return true; // acks=0 produce: Kafka sends nothing back
         }
 
@@ -218,8 +233,23 @@ public sealed class ClientConnection : IDisposable
             Close($"sending a response failed: {e.Message}");
             return false;
         }
+        _metrics?.Record(header.ApiKey, request.ReceivedTimestamp);
         return true;
     }
+
+    /// <summary>
+    /// Runs the synchronous part of a request other than produce on the thread pool and returns once it is done
+    /// (so requests still start in order), with the task of the rest. The read loop may be on the socket event
+    /// thread (inline socket completions), which every connection shares: creating a topic, reading a segment or
+    /// the group coordinator's work must not block it. Produce stays inline: validating and publishing into the
+    /// ring is short, and a full ring holding up reads is the backpressure Kafka's request queue gives too.
+    /// </summary>
+    private Task<Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)>> StartOnThreadPool(ReadOnlyMemory<byte> frame, CancellationToken cancellation) =>
+        Task.Factory.StartNew(
+            () => _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).AsTask(),
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Default);
 
     private async Task<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)
     {
@@ -243,6 +273,6 @@ public sealed class ClientConnection : IDisposable
         _socket.Dispose();
     }
 
-    /// <summary>A request being processed, with the pooled buffer its bytes (and its batches) live in.</summary>
-    private readonly record struct InFlight(byte[] Buffer, Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> Processing);
+    /// <summary>A request being processed, with the pooled buffer its bytes (and its batches) live in, and when its last byte was read.</summary>
+    private readonly record struct InFlight(byte[] Buffer, Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> Processing, long ReceivedTimestamp);
 }

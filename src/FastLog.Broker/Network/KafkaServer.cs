@@ -17,6 +17,7 @@ public sealed class KafkaServer : IAsyncDisposable
     private readonly ConnectionLimits _limits;
     private readonly Action<string> _log;
     private readonly bool _zeroCopyFetch;
+    private readonly Metrics.RequestMetrics? _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(Socket Socket, string Name)> _listeners = [];
     private readonly ConcurrentDictionary<ClientConnection, Task> _connections = new();
@@ -24,8 +25,10 @@ public sealed class KafkaServer : IAsyncDisposable
     private Timer? _idleSweep;
 
     /// <param name="zeroCopyFetch">socket.fetch.zero.copy: send fetched records with sendfile (plaintext listeners), or copy them.</param>
-    public KafkaServer(IRequestProcessor processor, ConnectionLimits limits, Action<string> log, bool zeroCopyFetch = true)
+    /// <param name="metrics">Where each request's time to answer is recorded, or null.</param>
+    public KafkaServer(IRequestProcessor processor, ConnectionLimits limits, Action<string> log, bool zeroCopyFetch = true, Metrics.RequestMetrics? metrics = null)
     {
+        _metrics = metrics;
         _zeroCopyFetch = zeroCopyFetch;
         _processor = processor;
         _limits = limits;
@@ -109,7 +112,7 @@ public sealed class KafkaServer : IAsyncDisposable
             {
                 socket.ReceiveBufferSize = _limits.ReceiveBufferBytes;
             }
-            var connection = new ClientConnection(socket, _processor, _limits, name, _log, _zeroCopyFetch);
+            var connection = new ClientConnection(socket, _processor, _limits, name, _log, _zeroCopyFetch, _metrics);
             _connections[connection] = RunConnectionAsync(connection);
         }
     }

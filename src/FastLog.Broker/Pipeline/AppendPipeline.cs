@@ -1,3 +1,4 @@
+using FastLog.Broker.Metrics;
 using FastLog.Broker.Profiles;
 
 namespace FastLog.Broker.Pipeline;
@@ -16,7 +17,7 @@ public sealed class AppendPipeline : IDisposable
     {
         Device = device;
         Ring = new RingBuffer<AppendEntry>(ring.Size, () => new AppendEntry(), WaitStrategyFactory.Create(ring.WaitStrategy));
-        _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter(), ring.MaxBatchEntries);
+        _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter(PassTime, FlushTime), ring.MaxBatchEntries);
         _writer = new Thread(() =>
         {
             if (writerCore is { } core)
@@ -30,6 +31,12 @@ public sealed class AppendPipeline : IDisposable
     }
 
     public string Device { get; }
+
+    /// <summary>How long the writer's passes take: writes, flushes and completions (a metric).</summary>
+    public LatencyHistogram PassTime { get; } = new();
+
+    /// <summary>How long a pass's flushes take (fdatasync per partition touched): the device's latency under this load (a metric).</summary>
+    public LatencyHistogram FlushTime { get; } = new();
     public RingBuffer<AppendEntry> Ring { get; }
 
     /// <summary>Mean entries per writer pass: how much each flush is shared (a metric).</summary>

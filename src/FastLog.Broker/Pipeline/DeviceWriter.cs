@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
+using FastLog.Broker.Metrics;
 using FastLog.Broker.Partitions;
 using FastLog.Protocol.Messages;
 using FastLog.Protocol.Records;
@@ -12,13 +14,25 @@ namespace FastLog.Broker.Pipeline;
 /// completes every waiting request of the pass. One fdatasync per partition per pass instead of one per
 /// request is the group commit. Partitions whose flush.policy is not per-batch are not flushed here.
 /// </summary>
-public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
+public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime) : IBatchHandler<AppendEntry>
 {
+    /// <summary>
+    /// A pass with at most this many requests answers them on the writer thread: the answer costs tens of µs, a
+    /// hand-off to another thread as much and a wait for a free core more. Larger passes hand them off so the
+    /// next pass (and its flush) is not delayed by many answers.
+    /// </summary>
+    private const int MaxInlineCompletions = 2;
+
     private readonly List<(AppendCompletion Completion, AppendOutcome Outcome)> _completions = [];
     private readonly HashSet<Partition> _touched = [];
+    private long _passStart;
 
     public void OnEvent(AppendEntry entry, long sequence, bool endOfBatch)
     {
+        if (_passStart == 0)
+        {
+            _passStart = Stopwatch.GetTimestamp();
+        }
         if (entry.Partition is { } partition)
         {
             AppendOutcome outcome;
@@ -39,6 +53,7 @@ public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
         {
             return;
         }
+        var flushStart = Stopwatch.GetTimestamp();
         var flushFailed = false;
         foreach (var touched in _touched)
         {
@@ -54,12 +69,24 @@ public readonly struct DeviceWriter() : IBatchHandler<AppendEntry>
                 flushFailed = true; // nothing of this pass may be acknowledged as durable
             }
         }
-        foreach (var (completion, outcome) in _completions)
+        flushTime.RecordSince(flushStart);
+        var inline = _completions.Count <= MaxInlineCompletions;
+        foreach (var (completion, pending) in _completions)
         {
-            completion.TrySetResult(flushFailed ? outcome with { Error = ErrorCode.KafkaStorageError, First = null } : outcome);
+            var outcome = flushFailed ? pending with { Error = ErrorCode.KafkaStorageError, First = null } : pending;
+            if (inline)
+            {
+                completion.TrySetResult(outcome);
+            }
+            else
+            {
+                completion.CompleteElsewhere(outcome);
+            }
         }
         _touched.Clear();
         _completions.Clear();
+        passTime.RecordSince(_passStart);
+        _passStart = 0;
     }
 
     private static AppendOutcome Append(Partition partition, AppendEntry entry)
