@@ -22,6 +22,7 @@ public sealed class PartitionLog
     private long _logStartOffset;
     private long _recoveryPoint;
     private long _highWatermark;
+    private bool _deferredLost;
 
     private PartitionLog(TopicPartition partition, string directory, LogConfig config, FileCache cache, TimeProvider time, LogSegment[] segments, long logStartOffset, long recoveryPoint)
     {
@@ -191,29 +192,109 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
-            var header = RecordBatchHeader.Read(batch);
-            var idempotent = header.ProducerId >= 0 && !header.IsControl;
-            if (idempotent && _producers.Check(header) is { } answer)
-            {
-                return answer;
-            }
-            var baseOffset = LogEndOffset;
-            var lastOffset = baseOffset + header.LastOffsetDelta;
-            var now = NowMs;
-            var active = ActiveSegment;
-            if (active.IsFullFor(batch.Length, lastOffset, now))
-            {
-                active = Roll(baseOffset);
-            }
-            RecordBatchHeader.AssignOffsets(batch, baseOffset, leaderEpoch);
-            var maxTimestamp = header.IsLogAppendTime ? header.MaxTimestamp : Math.Max(header.MaxTimestamp, header.BaseTimestamp);
-            active.Append(batch, baseOffset, lastOffset, maxTimestamp, now);
-            if (idempotent)
-            {
-                _producers.Update(header, baseOffset, header.IsLogAppendTime ? header.MaxTimestamp : now);
-            }
-            return AppendResult.Appended(baseOffset);
+            WriteDeferredLocked();
+            return AppendLocked(batch, default, defer: false, leaderEpoch);
         }
+    }
+
+    /// <summary>
+    /// <see cref="TryAppend"/> without the write: offsets, producer state and the log end move now, the bytes
+    /// are written by <see cref="WriteDeferred"/> with one gathering write for all the batches taken since (a
+    /// device writer's pass), and readers see them only then. <paramref name="batch"/> must stay unchanged
+    /// until then. Any other change to the log (a flush, a roll, a truncation) writes them first.
+    /// </summary>
+    public AppendResult TryAppendDeferred(Memory<byte> batch, int leaderEpoch = -1)
+    {
+        lock (_writeLock)
+        {
+            return AppendLocked(batch.Span, batch, defer: true, leaderEpoch);
+        }
+    }
+
+    /// <summary>
+    /// Writes the batches <see cref="TryAppendDeferred"/> took. Throws <see cref="IOException"/> when they could
+    /// not be written, now or by an earlier change that wrote them first: then none of them is in the log (the
+    /// log end and the producer state are back to before them) and none may be acknowledged.
+    /// </summary>
+    public void WriteDeferred()
+    {
+        lock (_writeLock)
+        {
+            if (_deferredLost)
+            {
+                // An earlier write of this pass's batches failed; those taken after it go too, so that the
+                // whole pass of this partition fails alike and a retry finds none of it in the log.
+                _deferredLost = false;
+                if (ActiveSegment.HasDeferred)
+                {
+                    ActiveSegment.DiscardDeferred();
+                    _producers.Rebuild(_segments, LogEndOffset, NowMs, log: null);
+                }
+                throw new IOException($"{Partition}: a write of deferred batches failed; they are not in the log");
+            }
+            try
+            {
+                WriteDeferredLocked();
+            }
+            finally
+            {
+                _deferredLost = false;
+            }
+        }
+    }
+
+    /// <summary>Writes deferred batches first; on failure drops them, rebuilds the producer state without them, and remembers it for <see cref="WriteDeferred"/>.</summary>
+    private void WriteDeferredLocked()
+    {
+        var active = ActiveSegment;
+        if (!active.HasDeferred)
+        {
+            return;
+        }
+        try
+        {
+            active.WriteDeferred(); // drops them itself when the write fails
+        }
+        catch
+        {
+            _deferredLost = true;
+            // The producer state took the dropped batches' sequences: it is rebuilt from what the log holds.
+            _producers.Rebuild(_segments, LogEndOffset, NowMs, log: null);
+            throw;
+        }
+    }
+
+    private AppendResult AppendLocked(Span<byte> batch, ReadOnlyMemory<byte> deferredBytes, bool defer, int leaderEpoch)
+    {
+        var header = RecordBatchHeader.Read(batch);
+        var idempotent = header.ProducerId >= 0 && !header.IsControl;
+        if (idempotent && _producers.Check(header) is { } answer)
+        {
+            return answer;
+        }
+        var baseOffset = LogEndOffset;
+        var lastOffset = baseOffset + header.LastOffsetDelta;
+        var now = NowMs;
+        var active = ActiveSegment;
+        if (active.IsFullFor(batch.Length, lastOffset, now))
+        {
+            active = Roll(baseOffset);
+        }
+        RecordBatchHeader.AssignOffsets(batch, baseOffset, leaderEpoch);
+        var maxTimestamp = header.IsLogAppendTime ? header.MaxTimestamp : Math.Max(header.MaxTimestamp, header.BaseTimestamp);
+        if (defer)
+        {
+            active.AppendDeferred(deferredBytes, baseOffset, lastOffset, maxTimestamp, now);
+        }
+        else
+        {
+            active.Append(batch, baseOffset, lastOffset, maxTimestamp, now);
+        }
+        if (idempotent)
+        {
+            _producers.Update(header, baseOffset, header.IsLogAppendTime ? header.MaxTimestamp : now);
+        }
+        return AppendResult.Appended(baseOffset);
     }
 
     /// <summary>
@@ -295,6 +376,7 @@ public sealed class PartitionLog
         long end;
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             segments = _segments;
             end = LogEndOffset;
         }
@@ -315,6 +397,7 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             if (offset >= LogEndOffset)
             {
                 return;
@@ -354,6 +437,7 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             if (newLogStartOffset <= _logStartOffset)
             {
                 return 0;
@@ -450,6 +534,7 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             ActiveSegment.Trim();
             _producers.TakeSnapshot(LogEndOffset, NowMs, durable: true);
             Flush(includeActiveIndexes: true);
@@ -464,6 +549,7 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             ActiveSegment.Trim();
             // Not synced here: the file-system-wide sync that completes the shutdown covers it.
             _producers.TakeSnapshot(LogEndOffset, NowMs, durable: false);
@@ -475,6 +561,7 @@ public sealed class PartitionLog
     {
         lock (_writeLock)
         {
+            WriteDeferredLocked();
             foreach (var segment in _segments)
             {
                 segment.MarkFlushed();
@@ -485,6 +572,7 @@ public sealed class PartitionLog
 
     private LogSegment Roll(long nextOffset)
     {
+        WriteDeferredLocked(); // the rolled segment is flushed and trimmed with them in it
         var old = ActiveSegment;
         if (old.Size == 0)
         {

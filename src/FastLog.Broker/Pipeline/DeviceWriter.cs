@@ -9,10 +9,12 @@ using FastLog.Storage;
 namespace FastLog.Broker.Pipeline;
 
 /// <summary>
-/// The writer of one device's ring: appends every entry of a pass to its partition's log (offsets assigned,
-/// positioned writes), then flushes each partition the pass touched once, moves their high watermarks, and
-/// completes every waiting request of the pass. One fdatasync per partition per pass instead of one per
-/// request is the group commit. Partitions whose flush.policy is not per-batch are not flushed here.
+/// The writer of one device's ring: takes every entry of a pass into its partition's log (offsets assigned,
+/// producer state checked; the bytes deferred), then per partition the pass touched writes them with one
+/// gathering write (pwritev), flushes once, moves the high watermark, and completes every waiting request of the
+/// pass. One write and one fdatasync per partition per pass instead of one of each per request is the group
+/// commit. Partitions whose flush.policy is not per-batch are not flushed here. A partition whose write or
+/// flush fails fails all of its requests of the pass with KAFKA_STORAGE_ERROR; other partitions are answered.
 /// </summary>
 public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime) : IBatchHandler<AppendEntry>
 {
@@ -23,8 +25,9 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
     /// </summary>
     private const int MaxInlineCompletions = 2;
 
-    private readonly List<(AppendCompletion Completion, AppendOutcome Outcome)> _completions = [];
+    private readonly List<(AppendCompletion Completion, Partition Partition, AppendOutcome Outcome)> _completions = [];
     private readonly HashSet<Partition> _touched = [];
+    private readonly HashSet<Partition> _failed = [];
     private long _passStart;
 
     public void OnEvent(AppendEntry entry, long sequence, bool endOfBatch)
@@ -45,7 +48,7 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
                 // A failed write must not stop the device's writer: the request gets KAFKA_STORAGE_ERROR.
                 outcome = new AppendOutcome(null, ErrorCode.KafkaStorageError, partition.LogStartOffset);
             }
-            _completions.Add((entry.Completion!, outcome));
+            _completions.Add((entry.Completion!, partition, outcome));
             _touched.Add(partition);
         }
         entry.Clear();
@@ -54,7 +57,6 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
             return;
         }
         var flushStart = Stopwatch.GetTimestamp();
-        var flushFailed = false;
         foreach (var touched in _touched)
         {
             try
@@ -62,18 +64,19 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
                 // per-batch: acknowledged once on disk. interval and none: acknowledged from the page cache
                 // (the log flusher or the operating system writes it back), the promise the topic chose.
                 var log = touched.Log;
+                log.WriteDeferred();
                 touched.AdvanceHighWatermark(log.Config.FlushPolicy == LogFlushPolicy.PerBatch ? log.Flush() : log.LogEndOffset);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                flushFailed = true; // nothing of this pass may be acknowledged as durable
+                _failed.Add(touched); // nothing of this partition's pass may be acknowledged as durable
             }
         }
         flushTime.RecordSince(flushStart);
         var inline = _completions.Count <= MaxInlineCompletions;
-        foreach (var (completion, pending) in _completions)
+        foreach (var (completion, answered, pending) in _completions)
         {
-            var outcome = flushFailed ? pending with { Error = ErrorCode.KafkaStorageError, First = null } : pending;
+            var outcome = _failed.Contains(answered) ? pending with { Error = ErrorCode.KafkaStorageError, First = null } : pending;
             if (inline)
             {
                 completion.TrySetResult(outcome);
@@ -83,6 +86,7 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
                 completion.CompleteElsewhere(outcome);
             }
         }
+        _failed.Clear();
         _touched.Clear();
         _completions.Clear();
         passTime.RecordSince(_passStart);
@@ -101,7 +105,7 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
             {
                 StampLogAppendTime(batch, entry.NowMs);
             }
-            var appended = partition.Log.TryAppend(batch, Partition.LeaderEpoch);
+            var appended = partition.Log.TryAppendDeferred(entry.Records.Slice(position, size), Partition.LeaderEpoch);
             if (!appended.IsSuccess)
             {
                 // Kafka allows one batch per partition from v3 on; with several, those before stay written.

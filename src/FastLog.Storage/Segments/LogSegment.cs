@@ -35,6 +35,10 @@ public sealed class LogSegment
     private int _flushedSize = -1;
     private int _verifiedUpTo;
     private long _flushedFileLength = -1;
+    private readonly List<ReadOnlyMemory<byte>> _deferredBytes = [];
+    private readonly List<DeferredBatch> _deferred = [];
+    private int _deferredEnd;
+    private long _nextOffsetBeforeDeferred;
 
     private LogSegment(string directory, long baseOffset, LogConfig config, FileCache cache, bool create, string fileSuffix = "")
     {
@@ -110,7 +114,7 @@ public sealed class LogSegment
 
     public bool IsFullFor(int batchBytes, long lastOffset, long nowMs)
     {
-        var size = Size;
+        var size = _deferred.Count > 0 ? _deferredEnd : Size;
         if (size == 0)
         {
             return false; // an oversized batch still gets a segment of its own
@@ -125,8 +129,89 @@ public sealed class LogSegment
     /// <summary>Writes a batch whose offsets are already assigned, and indexes it sparsely.</summary>
     public void Append(ReadOnlySpan<byte> batch, long baseOffset, long lastOffset, long maxTimestamp, long nowMs)
     {
+        WriteDeferred(); // deferred batches come first in the file
         var position = _size;
         var end = (long)position + batch.Length;
+        MakeRoomUpTo(end);
+
+        using (var lease = _cache.Acquire(LogFile))
+        {
+            RandomAccess.Write(lease.Handle, batch, position);
+        }
+        Written(position, batch.Length, baseOffset, lastOffset, maxTimestamp, nowMs);
+        RequestPreparationIfNeeded();
+    }
+
+    /// <summary>
+    /// Takes a batch whose offsets are assigned without writing it yet: <see cref="WriteDeferred"/> writes every
+    /// deferred batch with one gathering write (pwritev), so a writer pass costs one system call per partition
+    /// instead of one per batch. Until then the batch is invisible: <see cref="Size"/>, the indexes and the
+    /// max timestamp move only once its bytes are in the file; only <see cref="NextOffset"/> moves now, so the
+    /// next batch gets the offsets after it. The caller keeps <paramref name="batch"/>'s memory unchanged until
+    /// the write. Callers hold the partition's write lock across both calls.
+    /// </summary>
+    public void AppendDeferred(ReadOnlyMemory<byte> batch, long baseOffset, long lastOffset, long maxTimestamp, long nowMs)
+    {
+        if (_deferred.Count == 0)
+        {
+            _deferredEnd = _size;
+            _nextOffsetBeforeDeferred = _nextOffset;
+        }
+        var position = _deferredEnd;
+        var end = (long)position + batch.Length;
+        MakeRoomUpTo(end);
+        _deferredBytes.Add(batch);
+        _deferred.Add(new DeferredBatch(position, batch.Length, baseOffset, lastOffset, maxTimestamp, nowMs));
+        _deferredEnd = (int)end;
+        Volatile.Write(ref _nextOffset, lastOffset + 1);
+    }
+
+    /// <summary>Batches taken by <see cref="AppendDeferred"/> and not written yet.</summary>
+    public bool HasDeferred => _deferred.Count > 0;
+
+    /// <summary>
+    /// Writes the deferred batches in one gathering write and publishes them to readers. When the write fails they
+    /// are dropped (the next offset goes back to before them) and the exception propagates: none was acknowledged.
+    /// </summary>
+    public void WriteDeferred()
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            using var lease = _cache.Acquire(LogFile);
+            RandomAccess.Write(lease.Handle, _deferredBytes, _deferred[0].Position);
+        }
+        catch
+        {
+            DiscardDeferred();
+            throw;
+        }
+        foreach (var batch in _deferred)
+        {
+            Written(batch.Position, batch.Length, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, batch.NowMs);
+        }
+        _deferred.Clear();
+        _deferredBytes.Clear();
+        RequestPreparationIfNeeded();
+    }
+
+    /// <summary>Forgets the deferred batches, as if they had never been appended.</summary>
+    public void DiscardDeferred()
+    {
+        if (_deferred.Count > 0)
+        {
+            Volatile.Write(ref _nextOffset, _nextOffsetBeforeDeferred);
+            _deferred.Clear();
+            _deferredBytes.Clear();
+        }
+    }
+
+    /// <summary>Checks the 2 GiB limit and makes sure the file is long enough and zeroed (per the preallocation mode) up to <paramref name="end"/>.</summary>
+    private void MakeRoomUpTo(long end)
+    {
         if (end > int.MaxValue)
         {
             throw new InvalidOperationException($"segment {BaseOffset} cannot grow past 2 GiB");
@@ -146,23 +231,27 @@ public sealed class LogSegment
                 ZeroUpTo(Math.Min(_fileLength, Math.Max(end, _zeroedUpTo + _config.ZeroAheadBytes)));
             }
         }
+    }
 
-        using (var lease = _cache.Acquire(LogFile))
-        {
-            RandomAccess.Write(lease.Handle, batch, position);
-        }
-
+    /// <summary>Indexes a batch now in the file and publishes it to readers (size last).</summary>
+    private void Written(int position, int length, long baseOffset, long lastOffset, long maxTimestamp, long nowMs)
+    {
+        var end = position + length;
         if (FirstAppendMs < 0)
         {
             FirstAppendMs = nowMs;
         }
-        IndexBatch(position, batch.Length, baseOffset, maxTimestamp);
-        Volatile.Write(ref _nextOffset, lastOffset + 1);
+        IndexBatch(position, length, baseOffset, maxTimestamp);
+        Volatile.Write(ref _nextOffset, Math.Max(Volatile.Read(ref _nextOffset), lastOffset + 1));
         if (_verifiedUpTo == position)
         {
-            Volatile.Write(ref _verifiedUpTo, (int)end); // appended batches were validated by the caller
+            Volatile.Write(ref _verifiedUpTo, end); // appended batches were validated by the caller
         }
-        Volatile.Write(ref _size, (int)end);
+        Volatile.Write(ref _size, end);
+    }
+
+    private void RequestPreparationIfNeeded()
+    {
         if (NeedsPreparation())
         {
             RequestPreparation();
@@ -727,3 +816,6 @@ public sealed class LogSegment
 
 /// <summary>A function over a span, so callers can read mapped bytes without copying or capturing.</summary>
 public delegate TResult SpanFunc<in TState, out TResult>(ReadOnlySpan<byte> bytes, TState state);
+
+/// <summary>A batch taken by <see cref="LogSegment.AppendDeferred"/>: where it goes and what indexing it needs once written.</summary>
+internal readonly record struct DeferredBatch(int Position, int Length, long BaseOffset, long LastOffset, long MaxTimestamp, long NowMs);
