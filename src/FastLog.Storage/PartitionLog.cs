@@ -225,11 +225,8 @@ public sealed class PartitionLog
                 // An earlier write of this pass's batches failed; those taken after it go too, so that the
                 // whole pass of this partition fails alike and a retry finds none of it in the log.
                 _deferredLost = false;
-                if (ActiveSegment.HasDeferred)
-                {
-                    ActiveSegment.DiscardDeferred();
-                    _producers.Rebuild(_segments, LogEndOffset, NowMs, log: null);
-                }
+                ActiveSegment.DiscardDeferred();
+                _producers.Undo();
                 throw new IOException($"{Partition}: a write of deferred batches failed; they are not in the log");
             }
             try
@@ -243,7 +240,7 @@ public sealed class PartitionLog
         }
     }
 
-    /// <summary>Writes deferred batches first; on failure drops them, rebuilds the producer state without them, and remembers it for <see cref="WriteDeferred"/>.</summary>
+    /// <summary>Writes deferred batches first; on failure drops them, puts the producer state back to before them, and remembers it for <see cref="WriteDeferred"/>.</summary>
     private void WriteDeferredLocked()
     {
         var active = ActiveSegment;
@@ -258,10 +255,12 @@ public sealed class PartitionLog
         catch
         {
             _deferredLost = true;
-            // The producer state took the dropped batches' sequences: it is rebuilt from what the log holds.
-            _producers.Rebuild(_segments, LogEndOffset, NowMs, log: null);
+            // The producer state took the dropped batches' sequences; it goes back without touching the disk,
+            // which has just failed.
+            _producers.Undo();
             throw;
         }
+        _producers.CommitUndoable();
     }
 
     private AppendResult AppendLocked(Span<byte> batch, ReadOnlyMemory<byte> deferredBytes, bool defer, int leaderEpoch)
@@ -292,7 +291,15 @@ public sealed class PartitionLog
         }
         if (idempotent)
         {
-            _producers.Update(header, baseOffset, header.IsLogAppendTime ? header.MaxTimestamp : now);
+            var timestamp = header.IsLogAppendTime ? header.MaxTimestamp : now;
+            if (defer)
+            {
+                _producers.UpdateUndoable(header, baseOffset, timestamp);
+            }
+            else
+            {
+                _producers.Update(header, baseOffset, timestamp);
+            }
         }
         return AppendResult.Appended(baseOffset);
     }

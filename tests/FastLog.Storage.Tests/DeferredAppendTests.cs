@@ -1,4 +1,5 @@
 using FastLog.Protocol.Records;
+using FastLog.Storage.Files;
 using FastLog.Storage.Segments;
 
 namespace FastLog.Storage.Tests;
@@ -107,14 +108,10 @@ public sealed class DeferredAppendTests : IDisposable
     public void A_retry_within_the_same_pass_is_a_duplicate_of_the_deferred_batch()
     {
         var log = Create();
-        static byte[] Idempotent(int sequence) => RecordBatchBuilder.BuildDense(
-            new RecordBatchOptions { ProducerId = 77, ProducerEpoch = 0, BaseSequence = sequence },
-            [FastLog.Protocol.Records.Record.Create(null, new byte[10], TestBatches.BaseTimestamp)]);
-
-        var first = log.TryAppendDeferred(Idempotent(0));
-        var second = log.TryAppendDeferred(Idempotent(1));
-        var retry = log.TryAppendDeferred(Idempotent(1));
-        var gap = log.TryAppendDeferred(Idempotent(5));
+        var first = log.TryAppendDeferred(Idempotent(77, 0));
+        var second = log.TryAppendDeferred(Idempotent(77, 1));
+        var retry = log.TryAppendDeferred(Idempotent(77, 1));
+        var gap = log.TryAppendDeferred(Idempotent(77, 5));
         log.WriteDeferred();
 
         Assert.Equal(AppendResult.Appended(0), first);
@@ -123,4 +120,54 @@ public sealed class DeferredAppendTests : IDisposable
         Assert.Equal(AppendStatus.OutOfOrderSequence, gap.Status);
         Assert.Equal([0L, 1], TestBatches.ReadAll(log).Select(r => r.BaseOffset));
     }
+
+    private static byte[] Idempotent(long producerId, int sequence) => RecordBatchBuilder.BuildDense(
+        new RecordBatchOptions { ProducerId = producerId, ProducerEpoch = 0, BaseSequence = sequence },
+        [FastLog.Protocol.Records.Record.Create(null, new byte[10], TestBatches.BaseTimestamp)]);
+
+    /// <summary>Makes the active segment's file unopenable: closed in the cache, then deleted (a disk that went away).</summary>
+    private static void LoseActiveFile(PartitionLog log, FileCache cache)
+    {
+        cache.Invalidate(log.ActiveSegment.LogFile);
+        File.Delete(log.ActiveSegment.LogFile.Path);
+    }
+
+    [Fact]
+    public void A_failed_write_drops_the_pass_and_puts_offsets_and_producer_state_back()
+    {
+        var cache = TestBatches.Cache();
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(1 << 20, SegmentPreallocation.None), cache);
+        log.TryAppend(Idempotent(9, 0));
+        log.TryAppendDeferred(Idempotent(9, 1));
+        log.TryAppendDeferred(Idempotent(10, 0)); // a producer the log has not seen before
+        Assert.Equal(3, log.LogEndOffset);
+        LoseActiveFile(log, cache);
+
+        Assert.ThrowsAny<IOException>(log.WriteDeferred);
+
+        Assert.Equal(1, log.LogEndOffset);
+        Assert.Equal(0, log.ProducerState.Get(9)!.LastSequence); // sequence 1 is not in the log
+        Assert.Null(log.ProducerState.Get(10));
+        log.WriteDeferred(); // the failure was reported once; nothing is pending
+        // A retry of the dropped batch is a new append (offset 1), not a duplicate answered from lost state.
+        Assert.Equal(AppendResult.Appended(1), log.TryAppendDeferred(Idempotent(9, 1)));
+    }
+
+    [Fact]
+    public void A_write_failed_by_a_flush_is_reported_to_the_pass_that_took_the_batches()
+    {
+        var cache = TestBatches.Cache();
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(1 << 20, SegmentPreallocation.None), cache);
+        log.Append(TestBatches.Make(1));
+        log.TryAppendDeferred(Idempotent(9, 0));
+        LoseActiveFile(log, cache);
+
+        Assert.ThrowsAny<IOException>(() => log.Flush()); // another thread's flush wrote them first, and failed
+
+        Assert.Equal(1, log.LogEndOffset);
+        Assert.Null(log.ProducerState.Get(9));
+        Assert.ThrowsAny<IOException>(log.WriteDeferred); // the writer's pass learns its batches are gone
+        log.WriteDeferred();
+    }
 }
+

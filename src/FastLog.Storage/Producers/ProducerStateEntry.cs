@@ -50,6 +50,14 @@ public sealed class ProducerStateEntry
         return null;
     }
 
+    /// <summary>An independent copy, to put back if the batches recorded after it are dropped.</summary>
+    public ProducerStateEntry Copy()
+    {
+        var copy = new ProducerStateEntry(ProducerId, Epoch) { _count = _count };
+        _batches.AsSpan().CopyTo(copy._batches);
+        return copy;
+    }
+
     /// <summary>Records an appended batch. A new epoch starts a new sequence space, so older batches are forgotten.</summary>
     public void Add(short epoch, BatchMetadata batch)
     {

@@ -15,6 +15,8 @@ public sealed class ProducerStateManager
     public const int SnapshotsToRetain = 2;
 
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    /// <summary>Producers as they were before the first <see cref="UpdateUndoable"/> since the last commit (null: absent then).</summary>
+    private readonly Dictionary<long, ProducerStateEntry?> _undo = [];
 
     public ProducerStateManager(string directory, long producerIdExpirationMs)
     {
@@ -69,6 +71,39 @@ public sealed class ProducerStateManager
         }
         var first = header.BaseSequence;
         producer.Add(header.ProducerEpoch, new BatchMetadata(first, ProducerSequence.Last(first, header.LastOffsetDelta), baseOffset, baseOffset + header.LastOffsetDelta, timestamp));
+    }
+
+    /// <summary>
+    /// <see cref="Update"/> for a batch that is not written yet (a deferred append): the producer's state before
+    /// it is kept until <see cref="CommitUndoable"/> (the write succeeded) or <see cref="Undo"/> (it failed, and
+    /// the batch is not in the log, so a retry of it must be appended, not answered as a duplicate).
+    /// </summary>
+    public void UpdateUndoable(in RecordBatchHeader header, long baseOffset, long timestamp)
+    {
+        if (!_undo.ContainsKey(header.ProducerId))
+        {
+            _undo[header.ProducerId] = _producers.GetValueOrDefault(header.ProducerId)?.Copy();
+        }
+        Update(header, baseOffset, timestamp);
+    }
+
+    public void CommitUndoable() => _undo.Clear();
+
+    /// <summary>Puts back every producer touched by <see cref="UpdateUndoable"/> since the last commit.</summary>
+    public void Undo()
+    {
+        foreach (var (producerId, before) in _undo)
+        {
+            if (before is null)
+            {
+                _producers.Remove(producerId);
+            }
+            else
+            {
+                _producers[producerId] = before;
+            }
+        }
+        _undo.Clear();
     }
 
     /// <summary>Forgets producers idle for producer.id.expiration.ms; returns how many.</summary>
