@@ -1,9 +1,11 @@
 using BenchmarkDotNet.Running;
+using FastLog.Benchmarks.Device;
 using FastLog.Benchmarks.Pipeline;
 
 // BenchmarkDotNet's own arguments pass through: --filter '*Crc*', --list flat, --inProcess, ...
 // "handoff-latency" runs the ring-versus-channel latency percentiles instead.
 // "group-commit" and "pipeline-append" run the append pipeline's throughput comparisons.
+// "fsync-tail" measures the device's fdatasync percentiles, idle and with every core busy.
 switch (args.Length > 0 ? args[0] : "")
 {
     case "handoff-latency":
@@ -14,6 +16,9 @@ switch (args.Length > 0 ? args[0] : "")
         return;
     case "pipeline-append":
         PipelineAppend.Run(args);
+        return;
+    case "fsync-tail":
+        FsyncTail.Run(args);
         return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
