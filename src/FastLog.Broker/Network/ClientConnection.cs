@@ -72,7 +72,7 @@ public sealed class ClientConnection : IDisposable
         while (_inFlight.Reader.TryRead(out var leftover))
         {
             // Requests still running own their buffers until they finish (the writer may be reading them).
-            await leftover.Processing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await ((Task)leftover.Processing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(leftover.Buffer);
         }
     }
@@ -167,10 +167,13 @@ public sealed class ClientConnection : IDisposable
                 }
                 finally
                 {
-                    await request.Processing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                    await ((Task)request.Processing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // done, or failed: either way its buffer is free
                     ArrayPool<byte>.Shared.Return(request.Buffer);
                     Interlocked.Decrement(ref _busy);
                     Touch();
+                    // A device writer that completed a small pass sent this response itself: the next responses (a
+                    // large fetch, say) go out from the thread pool, so the writer goes back to its ring at once.
+                    await Task.Yield();
                 }
             }
         }
