@@ -57,7 +57,7 @@ public static class GroupCommit
     {
         using var harness = new PipelineHarness("group-commit", "phased-backoff", prepareAheadBytes: 64 * 1024 * 1024);
         var template = BatchFactory.Build(batchBytes, recordBytes: Math.Min(batchBytes - 100, 100));
-        harness.Publish(template.ToArray()).Task.Wait(); // the first append starts the preparer
+        harness.Publish(template.ToArray()).Outcome.AsTask().Wait(); // the first append starts the preparer
         harness.WaitPrepared(32 * 1024 * 1024);
         var entriesBefore = harness.Pipeline.EntriesProcessed;
         var passesBefore = harness.Pipeline.Passes;
@@ -70,7 +70,7 @@ public static class GroupCommit
             var batch = template.ToArray();
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var outcome = await harness.Publish(batch).Task.ConfigureAwait(false);
+                var outcome = await harness.Publish(batch).Outcome.ConfigureAwait(false);
                 if (outcome.Error != Protocol.Messages.ErrorCode.None)
                 {
                     throw new InvalidOperationException($"append failed: {outcome.Error}");

@@ -58,7 +58,7 @@ public static class PipelineAppend
         var window = (int)Math.Min(2 * bytes, 1 << 30);
         using var harness = new PipelineHarness("pipeline-append", "phased-backoff", prepareAheadBytes: window);
         var batch = BatchFactory.Build(batchBytes, recordBytes: 1024);
-        harness.Publish(batch).Task.Wait(); // the first append starts the preparer
+        harness.Publish(batch).Outcome.AsTask().Wait(); // the first append starts the preparer
         harness.WaitPrepared(window);
         // An async loop, as the produce path is: the completion continues it on a pool thread, one hop per append.
         return Task.Run(async () =>
@@ -66,7 +66,7 @@ public static class PipelineAppend
             var clock = Stopwatch.StartNew();
             for (long written = 0; written + batch.Length <= bytes; written += batch.Length)
             {
-                var outcome = await harness.Publish(batch).Task.ConfigureAwait(false);
+                var outcome = await harness.Publish(batch).Outcome.ConfigureAwait(false);
                 if (outcome.Error != Protocol.Messages.ErrorCode.None)
                 {
                     throw new InvalidOperationException($"append failed: {outcome.Error}");

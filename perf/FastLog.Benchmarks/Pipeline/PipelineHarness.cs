@@ -31,7 +31,7 @@ internal sealed class PipelineHarness : IDisposable
     /// <summary>Publishes one batch and returns what completes once the writer's pass with it is flushed.</summary>
     public AppendCompletion Publish(Memory<byte> batch)
     {
-        var completion = new AppendCompletion();
+        var completion = AppendCompletion.Rent();
         var sequence = Pipeline.Claim();
         var entry = Pipeline.Ring[sequence];
         entry.Partition = Partition;

@@ -34,6 +34,9 @@ internal sealed class BrokerSide(Options options)
             var entries = after.Sum("fastlog_writer_entries_total") - _before.Sum("fastlog_writer_entries_total");
             var passes = after.Sum("fastlog_writer_passes_total") - _before.Sum("fastlog_writer_passes_total");
             var allocated = after.Get("dotnet_allocated_bytes_total") - _before.Get("dotnet_allocated_bytes_total");
+            // Every produce answer is counted by the broker's request histogram: allocation per request, which is
+            // what the produce path's cost scales with (per message it depends on how many records a request has).
+            var produceAnswer = BrokerHistogram.Over(_before, after, "fastlog_request_seconds", "api=\"Produce\"");
             var collections = Enumerable.Range(0, 3)
                 .Select(g => (long)(after.Get($"dotnet_gc_collections_total{{generation=\"{g}\"}}") - _before.Get($"dotnet_gc_collections_total{{generation=\"{g}\"}}")))
                 .ToList();
@@ -44,7 +47,8 @@ internal sealed class BrokerSide(Options options)
                 allocated,
                 Math.Round(allocated / messages, 2),
                 collections,
-                BrokerHistogram.Over(_before, after, "fastlog_request_seconds", "api=\"Produce\""),
+                produceAnswer is { Count: > 0 } ? Math.Round(allocated / produceAnswer.Count, 1) : null,
+                produceAnswer,
                 BrokerHistogram.Over(_before, after, "fastlog_writer_flush_seconds", null));
         }
         ResultFsync? fsync = null;

@@ -76,6 +76,7 @@ internal sealed record ResultBroker(
     double AllocatedBytes,
     double AllocatedBytesPerMessage,
     IReadOnlyList<long> GcCollectionsByGeneration,
+    double? AllocatedBytesPerProduceRequest = null,
     ResultBrokerLatency? ProduceAnswer = null,
     ResultBrokerLatency? DeviceFlush = null);
 

@@ -63,7 +63,8 @@ internal static class Summary
                 $"  broker      CPU {b.CpuSeconds:F2} s ({b.CpuSecondsPerMillionMessages:F2} s per million messages), mean writer batch {b.MeanWriterBatchEntries:F1} entries, allocated {b.AllocatedBytesPerMessage:F1} B/message, GCs gen0/1/2 {string.Join('/', b.GcCollectionsByGeneration)}   [whole run]");
             if (b.ProduceAnswer is { } answer)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  broker      produce answered in {AtMost(answer)}   [{Units.Count(answer.Count)} requests, from the broker's histogram]");
+                var perRequest = b.AllocatedBytesPerProduceRequest is { } bytes ? string.Create(CultureInfo.InvariantCulture, $", {bytes:F0} B allocated per request") : "";
+                text.AppendLine(CultureInfo.InvariantCulture, $"  broker      produce answered in {AtMost(answer)}   [{Units.Count(answer.Count)} requests{perRequest}, from the broker's histogram]");
             }
             if (b.DeviceFlush is { } flush)
             {

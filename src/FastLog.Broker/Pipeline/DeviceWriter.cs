@@ -79,7 +79,7 @@ public struct DeviceWriter(LatencyHistogram passTime, LatencyHistogram flushTime
             var outcome = _failed.Contains(answered) ? pending with { Error = ErrorCode.KafkaStorageError, First = null } : pending;
             if (inline)
             {
-                completion.TrySetResult(outcome);
+                completion.Complete(outcome);
             }
             else
             {

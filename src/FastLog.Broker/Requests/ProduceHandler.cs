@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Network;
@@ -56,11 +57,13 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         return AwaitAppendsAsync(response, waiting, answer: request.Acks != 0);
     }
 
+    // Awaited once, by the dispatcher: a pooled state machine, not one allocated per request.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Response> AwaitAppendsAsync(ProduceResponse response, List<(ProduceResponse.PartitionProduceResponse Result, AppendCompletion Completion, bool LogAppendTime, long NowMs)> waiting, bool answer)
     {
         foreach (var (result, completion, logAppendTime, now) in waiting)
         {
-            var outcome = await completion.Task.ConfigureAwait(false);
+            var outcome = await completion.Outcome.ConfigureAwait(false);
             result.ErrorCode = (short)outcome.Error;
             result.LogStartOffset = outcome.LogStartOffset;
             if (outcome.Error == ErrorCode.None && outcome.First is { } first)
@@ -98,7 +101,7 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         }
 
         var pipeline = partition!.Pipeline ?? throw new InvalidOperationException($"{partition.Id} has no append pipeline");
-        var completion = new AppendCompletion();
+        var completion = AppendCompletion.Rent();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var logAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
         var sequence = pipeline.Claim();
