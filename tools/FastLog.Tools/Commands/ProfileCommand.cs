@@ -47,7 +47,7 @@ internal static class ProfileCommand
 
         foreach (var m in measurements)
         {
-            error.WriteLine($"{m.DataDir}: fdatasync after append p50 {m.SyncAfterAppendMicros.P50 / 1000:F2} ms p99 {m.SyncAfterAppendMicros.P99 / 1000:F2} ms; after overwrite p50 {m.SyncAfterOverwriteMicros.P50 / 1000:F2} ms p99 {m.SyncAfterOverwriteMicros.P99 / 1000:F2} ms; write {m.SequentialWriteBytesPerSecond / 1e6:F0} MB/s; read {m.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
+            error.WriteLine($"{m.DataDir}: fdatasync after append p50 {m.SyncAfterAppendMicros.P50 / 1000:F2} ms p99 {m.SyncAfterAppendMicros.P99 / 1000:F2} ms; after overwrite p50 {m.SyncAfterOverwriteMicros.P50 / 1000:F2} ms p99 {m.SyncAfterOverwriteMicros.P99 / 1000:F2} ms; with every core busy p99 {m.SyncUnderLoadMicros.P99 / 1000:F2} ms max {m.SyncUnderLoadMicros.Max / 1000:F2} ms; write {m.SequentialWriteBytesPerSecond / 1e6:F0} MB/s; read {m.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
         }
         if (outPath.Length == 0)
         {

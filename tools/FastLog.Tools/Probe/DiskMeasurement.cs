@@ -5,6 +5,7 @@ internal sealed record DiskMeasurement(
     string DataDir,
     Percentiles SyncAfterAppendMicros,
     Percentiles SyncAfterOverwriteMicros,
+    Percentiles SyncUnderLoadMicros,
     double SequentialWriteBytesPerSecond,
     double SequentialReadBytesPerSecond,
     long FreeBytes);

@@ -8,8 +8,10 @@ namespace FastLog.Tools.Probe;
 /// <summary>
 /// Measures one data dir the way the broker uses it: 4 KiB writes each followed by fdatasync, once appending to
 /// a growing file and once overwriting a file whose blocks were written and synced before (what prepared
-/// segments give the broker), then sequential write and read bandwidth in 1 MiB writes with the file dropped
-/// from the page cache before the read. Its scratch files are removed afterwards.
+/// segments give the broker), then overwriting again with every core kept busy by a spinning thread (a broker
+/// and its clients at work: on some hosts, virtual machines above all, the flush's tail grows tenfold then, and a
+/// per-batch-flush broker's produce p99 follows that tail), then sequential write and read bandwidth in 1 MiB
+/// writes with the file dropped from the page cache before the read. Its scratch files are removed afterwards.
 /// </summary>
 internal sealed partial class DiskProbe(string dataDir, int syncs, long bandwidthBytes, ProgressBar progress)
 {
@@ -28,8 +30,9 @@ internal sealed partial class DiskProbe(string dataDir, int syncs, long bandwidt
         {
             var append = SyncLatencies(scratch, overwrite: false, "fdatasync after append");
             var overwrite = SyncLatencies(scratch, overwrite: true, "fdatasync after overwrite");
+            var underLoad = WithEveryCoreBusy(() => SyncLatencies(scratch, overwrite: true, "fdatasync, every core busy"));
             var (write, read) = Bandwidth(scratch);
-            return new DiskMeasurement(dataDir, Percentiles.Of(append), Percentiles.Of(overwrite), write, read, new DriveInfo(Path.GetFullPath(dataDir)).AvailableFreeSpace);
+            return new DiskMeasurement(dataDir, Percentiles.Of(append), Percentiles.Of(overwrite), Percentiles.Of(underLoad), write, read, new DriveInfo(Path.GetFullPath(dataDir)).AvailableFreeSpace);
         }
         finally
         {
@@ -60,6 +63,28 @@ internal sealed partial class DiskProbe(string dataDir, int syncs, long bandwidt
             progress.Report($"{phase} ({dataDir})", (double)(i + 1) / syncs);
         }
         return samples;
+    }
+
+    private static T WithEveryCoreBusy<T>(Func<T> measure)
+    {
+        var stop = 0;
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                Thread.SpinWait(100);
+            }
+        }) { IsBackground = true }).ToList();
+        spinners.ForEach(t => t.Start());
+        try
+        {
+            return measure();
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1);
+            spinners.ForEach(t => t.Join());
+        }
     }
 
     private (double Write, double Read) Bandwidth(string path)

@@ -36,7 +36,7 @@ internal static class ProfileChoices
         foreach (var disk in disks)
         {
             description.Append(CultureInfo.InvariantCulture,
-                $"; {disk.DataDir}: fdatasync after append p50 {Ms(disk.SyncAfterAppendMicros.P50)} p99 {Ms(disk.SyncAfterAppendMicros.P99)}, after overwrite p50 {Ms(disk.SyncAfterOverwriteMicros.P50)} p99 {Ms(disk.SyncAfterOverwriteMicros.P99)}, write {disk.SequentialWriteBytesPerSecond / 1e6:F0} MB/s, read {disk.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
+                $"; {disk.DataDir}: fdatasync after append p50 {Ms(disk.SyncAfterAppendMicros.P50)} p99 {Ms(disk.SyncAfterAppendMicros.P99)}, after overwrite p50 {Ms(disk.SyncAfterOverwriteMicros.P50)} p99 {Ms(disk.SyncAfterOverwriteMicros.P99)}, with every core busy p99 {Ms(disk.SyncUnderLoadMicros.P99)} max {Ms(disk.SyncUnderLoadMicros.Max)}, write {disk.SequentialWriteBytesPerSecond / 1e6:F0} MB/s, read {disk.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
         }
         description.Append('.');
 
