@@ -78,6 +78,16 @@ Console.WriteLine($"FastLog broker {config.NodeId} ready: listening on {listenin
 
 await stop.Task.ConfigureAwait(false);
 Log("stopping: flushing and checkpointing logs");
-await broker.DisposeAsync().ConfigureAwait(false);
+try
+{
+    await broker.DisposeAsync().ConfigureAwait(false);
+}
+catch (Exception e)
+{
+    // Say what failed, with where, and exit non-zero instead of aborting: what was acknowledged is on disk, and a
+    // log that was not closed cleanly is recovered at the next start as after a crash.
+    Log($"stopping failed: {e}");
+    return 1;
+}
 Log("stopped cleanly");
 return 0;

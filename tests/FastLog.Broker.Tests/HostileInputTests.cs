@@ -42,6 +42,31 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task Connections_reset_before_they_are_accepted_leave_the_listener_serving_and_the_stop_clean()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("resets");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1);
+
+        // Connect and reset at once (linger 0 sends RST), faster than the broker accepts: many are gone by the time
+        // the broker sets its socket options on them and asks for their peer address.
+        for (var i = 0; i < 300; i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, broker.Port);
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+
+        using (var producer = Clients.Producer<Null, string>(broker))
+        {
+            var delivered = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "still accepting" });
+            Assert.Equal(0, delivered.Offset.Value);
+        }
+        Assert.True(await broker.StopAsync() == 0, broker.Output);
+    }
+
+    [Fact]
     public async Task An_unsupported_api_versions_request_gets_a_v0_error_answer_not_a_close()
     {
         await using var broker = await BrokerProcess.StartAsync();

@@ -131,7 +131,7 @@ public sealed class IdempotentProducerTests
             gap = await ProduceAsync(client, topic, Batch(producer.ProducerId, 0, baseSequence: 40, records: 3));
             afterRestart = await InitProducerIdAsync(client, new InitProducerIdRequest());
         }
-        Assert.Equal(0, await second.StopAsync());
+        Assert.True(await second.StopAsync() == 0, second.Output);
 
         await using var third = await BrokerProcess.StartAsync(first.DataDir);
         using var again = await RawClient.ConnectAsync(third.Port);

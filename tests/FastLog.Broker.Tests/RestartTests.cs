@@ -23,7 +23,7 @@ public sealed class RestartTests
                 acknowledged.Add(report.Message.Value);
             }
         }
-        Assert.Equal(0, await first.StopAsync());
+        Assert.True(await first.StopAsync() == 0, first.Output);
         Assert.True(await first.WaitForOutputAsync("stopped cleanly", TimeSpan.FromSeconds(30)), first.Output);
 
         await using var second = await BrokerProcess.StartAsync(first.DataDir);

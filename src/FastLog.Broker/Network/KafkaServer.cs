@@ -103,16 +103,27 @@ public sealed class KafkaServer : IAsyncDisposable
                 _log($"accept on listener {name} failed: {e.Message}");
                 continue;
             }
-            socket.NoDelay = true; // responses are whole frames; Nagle only adds latency
-            if (_limits.SendBufferBytes > 0)
+            ClientConnection connection;
+            try
             {
-                socket.SendBufferSize = _limits.SendBufferBytes;
+                socket.NoDelay = true; // responses are whole frames; Nagle only adds latency
+                if (_limits.SendBufferBytes > 0)
+                {
+                    socket.SendBufferSize = _limits.SendBufferBytes;
+                }
+                if (_limits.ReceiveBufferBytes > 0)
+                {
+                    socket.ReceiveBufferSize = _limits.ReceiveBufferBytes;
+                }
+                connection = new ClientConnection(socket, _processor, _limits, name, _log, _zeroCopyFetch, _metrics);
             }
-            if (_limits.ReceiveBufferBytes > 0)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                socket.ReceiveBufferSize = _limits.ReceiveBufferBytes;
+                // The client went away between connecting and being set up: its failure, not the listener's.
+                _log($"connection on listener {name} dropped while being set up: {e.Message}");
+                socket.Dispose();
+                continue;
             }
-            var connection = new ClientConnection(socket, _processor, _limits, name, _log, _zeroCopyFetch, _metrics);
             _connections[connection] = RunConnectionAsync(connection);
         }
     }
