@@ -171,9 +171,12 @@ public sealed class ClientConnection : IDisposable
                     ArrayPool<byte>.Shared.Return(request.Buffer);
                     Interlocked.Decrement(ref _busy);
                     Touch();
-                    // A device writer that completed a small pass sent this response itself: the next responses (a
-                    // large fetch, say) go out from the thread pool, so the writer goes back to its ring at once.
-                    await Task.Yield();
+                    if (Pipeline.AppendPipeline.OnWriterThread)
+                    {
+                        // A device writer that completed a small pass sent this response itself: the next responses
+                        // (a large fetch, say) go out from the thread pool, so the writer goes back to its ring at once.
+                        await Task.Yield();
+                    }
                 }
             }
         }

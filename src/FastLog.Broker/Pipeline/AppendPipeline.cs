@@ -20,6 +20,7 @@ public sealed class AppendPipeline : IDisposable
         _processor = new BatchEventProcessor<AppendEntry, DeviceWriter>(Ring, new DeviceWriter(PassTime, FlushTime), ring.MaxBatchEntries);
         _writer = new Thread(() =>
         {
+            t_isWriter = true;
             if (writerCore is { } core)
             {
                 ThreadAffinity.PinCurrentThread(core);
@@ -31,6 +32,12 @@ public sealed class AppendPipeline : IDisposable
     }
 
     public string Device { get; }
+
+    [ThreadStatic]
+    private static bool t_isWriter;
+
+    /// <summary>True on a device writer's thread: code its completions run inline must not hold it up for long.</summary>
+    public static bool OnWriterThread => t_isWriter;
 
     /// <summary>How long the writer's passes take: writes, flushes and completions (a metric).</summary>
     public LatencyHistogram PassTime { get; } = new();

@@ -126,10 +126,16 @@ public sealed class LogSegment
             || (FirstAppendMs >= 0 && nowMs - FirstAppendMs >= _config.SegmentMs);
     }
 
-    /// <summary>Writes a batch whose offsets are already assigned, and indexes it sparsely.</summary>
+    /// <summary>
+    /// Writes a batch whose offsets are already assigned, and indexes it sparsely. Deferred batches must be written
+    /// first (<see cref="PartitionLog"/> does, with the producer state's bookkeeping that goes with it).
+    /// </summary>
     public void Append(ReadOnlySpan<byte> batch, long baseOffset, long lastOffset, long maxTimestamp, long nowMs)
     {
-        WriteDeferred(); // deferred batches come first in the file
+        if (_deferred.Count > 0)
+        {
+            throw new InvalidOperationException($"segment {BaseOffset}: a batch appended while {_deferred.Count} deferred ones are unwritten would go over them");
+        }
         var position = _size;
         var end = (long)position + batch.Length;
         MakeRoomUpTo(end);
