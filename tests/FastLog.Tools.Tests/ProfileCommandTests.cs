@@ -29,8 +29,12 @@ public sealed class ProfileCommandTests : IDisposable
         Assert.Equal([a, b], profile.Devices.SelectMany(d => d.DataDirs));
         Assert.Contains($"{a}: fdatasync after append p50", profile.Description);
         Assert.Contains("with every core busy p99", profile.Description);
+        var sends = System.Text.RegularExpressions.Regex.Match(run.Error, @"loopback send of a cached file: sendfile (\d+) MB/s, read \+ send (\d+) MB/s; zero-copy fetch (on|off)");
+        Assert.True(sends.Success, run.Error);
+        Assert.Equal(sends.Groups[3].Value == "on", profile.Network.ZeroCopyFetch);
+        Assert.Contains($"sendfile {sends.Groups[1].Value} MB/s", profile.Description);
         HostCheck.Run(profile, [a, b], Environment.ProcessorCount);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(a)); // the probe's scratch files are gone
+        Assert.Empty(Directory.EnumerateFileSystemEntries(a)); // the probe's scratch files are gone, the send probe's too
 
         await using var broker = await BrokerProcess.StartWithArgumentsAsync(["--profile", path]);
         Assert.Contains("hardware profile this-host", broker.Output);
@@ -57,11 +61,27 @@ public sealed class ProfileCommandTests : IDisposable
     private static DiskMeasurement Disk(string dir, double appendP50, double overwriteP50, double overwriteP99) =>
         new(dir, new Percentiles(appendP50, appendP50 * 2, appendP50 * 3), new Percentiles(overwriteP50, overwriteP99, overwriteP99), new Percentiles(overwriteP50 * 2, overwriteP99 * 10, overwriteP99 * 40), 500e6, 1e9, 100L << 30);
 
+    private static readonly SendPathMeasurement EqualSends = new(2e9, 2e9);
+
+    [Fact]
+    public void Zero_copy_fetch_is_chosen_unless_sendfile_measured_clearly_slower_than_read_and_send()
+    {
+        var disks = new[] { Disk("/d", 1000, 400, 800) };
+        bool ZeroCopy(double sendFile, double readSend) =>
+            HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, disks, new SendPathMeasurement(sendFile, readSend), d => d), "x").Network.ZeroCopyFetch;
+
+        Assert.True(ZeroCopy(3.5e9, 3.0e9));
+        Assert.True(ZeroCopy(2.8e9, 3.0e9)); // within a tenth: the copy's CPU is still saved
+        Assert.False(ZeroCopy(1.3e9, 3.0e9)); // the shared VMs' figure: sendfile at less than half
+        var description = HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, disks, new SendPathMeasurement(1.3e9, 3.0e9), d => d), "x").Description;
+        Assert.Contains("sendfile 1300 MB/s, read + send 3000 MB/s", description);
+    }
+
     [Fact]
     public void Prepared_segments_are_chosen_where_overwrite_flushes_are_faster_and_none_elsewhere()
     {
-        var faster = HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, [Disk("/d", 1000, 400, 800)], d => d), "x");
-        var slower = HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, [Disk("/d", 1000, 950, 1900)], d => d), "x");
+        var faster = HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, [Disk("/d", 1000, 400, 800)], EqualSends, d => d), "x");
+        var slower = HardwareProfileReader.Parse(ProfileChoices.ToJson("x", 2, [Disk("/d", 1000, 950, 1900)], EqualSends, d => d), "x");
 
         Assert.Equal(SegmentPreallocation.Prepared, faster.Segments.Preallocation);
         Assert.Equal(SegmentPreallocation.None, slower.Segments.Preallocation);
@@ -72,7 +92,7 @@ public sealed class ProfileCommandTests : IDisposable
     {
         var disks = new[] { Disk("/d0", 300, 100, 2000), Disk("/d1", 300, 100, 500) };
 
-        var profile = HardwareProfileReader.Parse(ProfileChoices.ToJson("big", 16, disks, d => d), "big");
+        var profile = HardwareProfileReader.Parse(ProfileChoices.ToJson("big", 16, disks, EqualSends, d => d), "big");
 
         Assert.Equal(128, profile.Ring.MaxBatchEntries); // slowest p99 2 ms / 10 µs per entry = 200, down to a power of two
         Assert.Equal(1024, profile.Ring.Size);

@@ -89,8 +89,9 @@ internal static class Usage
                 --syncs N             4 KiB writes + fdatasync per measurement (default 500)
                 --bandwidth-mib N     MiB written and read back per data dir for bandwidth (default 512)
           Per data dir: fdatasync latency after appending and after overwriting written blocks (p50, p99),
-          sequential write and read bandwidth. A progress bar runs on standard error. runbook.md explains
-          how each value of the profile follows from these figures.
+          sequential write and read bandwidth; and whether sendfile or read + send moves a cached file (up to
+          256 MiB of it) to a loopback socket faster, which decides zero-copy fetch. A progress bar runs on
+          standard error. runbook.md explains how each value of the profile follows from these figures.
 
         Exit codes: 0 success, 1 usage error or a data dir that cannot be written.
         """;

@@ -10,6 +10,8 @@ namespace FastLog.Tools.Commands;
 /// </summary>
 internal static class ProfileCommand
 {
+    private const long MaxSendProbeBytes = 256L << 20;
+
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         if (args.Count == 0)
@@ -42,13 +44,16 @@ internal static class ProfileCommand
 
         var progress = new ProgressBar(error);
         var measurements = dataDirs.Select(dir => new DiskProbe(dir, syncs, (long)bandwidthMiB << 20, progress).Run()).ToList();
-        var json = ProfileChoices.ToJson(name, Environment.ProcessorCount, measurements, MountDevices.DeviceOf);
+        // Fetched records are usually in the page cache: the send size need not follow the disk measurement's.
+        var sends = SendPathProbe.Run(dataDirs[0], Math.Min((long)bandwidthMiB << 20, MaxSendProbeBytes), progress);
+        var json = ProfileChoices.ToJson(name, Environment.ProcessorCount, measurements, sends, MountDevices.DeviceOf);
         HardwareProfileReader.Parse(json, name); // a profile the server would refuse is a bug here, not the operator's problem
 
         foreach (var m in measurements)
         {
             error.WriteLine($"{m.DataDir}: fdatasync after append p50 {m.SyncAfterAppendMicros.P50 / 1000:F2} ms p99 {m.SyncAfterAppendMicros.P99 / 1000:F2} ms; after overwrite p50 {m.SyncAfterOverwriteMicros.P50 / 1000:F2} ms p99 {m.SyncAfterOverwriteMicros.P99 / 1000:F2} ms; with every core busy p99 {m.SyncUnderLoadMicros.P99 / 1000:F2} ms max {m.SyncUnderLoadMicros.Max / 1000:F2} ms; write {m.SequentialWriteBytesPerSecond / 1e6:F0} MB/s; read {m.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
         }
+        error.WriteLine($"loopback send of a cached file: sendfile {sends.SendFileBytesPerSecond / 1e6:F0} MB/s, read + send {sends.ReadSendBytesPerSecond / 1e6:F0} MB/s; zero-copy fetch {(sends.ZeroCopyWins ? "on" : "off")}");
         if (outPath.Length == 0)
         {
             output.Write(json);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace FastLog.Tools.Probe;
@@ -13,7 +14,7 @@ internal static class ProfileChoices
     /// <summary>Writer work per produce entry, assumed when bounding a pass by the flush latency.</summary>
     private const double WriterMicrosPerEntry = 10;
 
-    public static string ToJson(string name, int cores, IReadOnlyList<DiskMeasurement> disks, Func<string, string> deviceOf)
+    public static string ToJson(string name, int cores, IReadOnlyList<DiskMeasurement> disks, SendPathMeasurement sends, Func<string, string> deviceOf)
     {
         var devices = disks.GroupBy(d => deviceOf(d.DataDir)).ToList();
         var slowestSyncP99 = disks.Max(d => d.SyncAfterOverwriteMicros.P99);
@@ -38,10 +39,13 @@ internal static class ProfileChoices
             description.Append(CultureInfo.InvariantCulture,
                 $"; {disk.DataDir}: fdatasync after append p50 {Ms(disk.SyncAfterAppendMicros.P50)} p99 {Ms(disk.SyncAfterAppendMicros.P99)}, after overwrite p50 {Ms(disk.SyncAfterOverwriteMicros.P50)} p99 {Ms(disk.SyncAfterOverwriteMicros.P99)}, with every core busy p99 {Ms(disk.SyncUnderLoadMicros.P99)} max {Ms(disk.SyncUnderLoadMicros.Max)}, write {disk.SequentialWriteBytesPerSecond / 1e6:F0} MB/s, read {disk.SequentialReadBytesPerSecond / 1e6:F0} MB/s");
         }
-        description.Append('.');
+        description.Append(CultureInfo.InvariantCulture,
+            $"; loopback send of a cached file: sendfile {sends.SendFileBytesPerSecond / 1e6:F0} MB/s, read + send {sends.ReadSendBytesPerSecond / 1e6:F0} MB/s.");
 
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: the file is read by people and by a JSON parser, never put into HTML, and "+" or a
+        // data dir's non-ASCII name should read as written.
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("$schema", "./profile.schema.json");
@@ -83,6 +87,7 @@ internal static class ProfileChoices
             json.WriteNumber("minThreads", dedicated ? cores : 0);
             json.WriteNumber("socketSendBufferBytes", dedicated ? 1 << 20 : 102_400);
             json.WriteNumber("socketReceiveBufferBytes", dedicated ? 1 << 20 : 102_400);
+            json.WriteBoolean("zeroCopyFetch", sends.ZeroCopyWins);
             json.WriteEndObject();
             json.WriteStartObject("cleaner");
             json.WriteNumber("threads", devices.Count);
