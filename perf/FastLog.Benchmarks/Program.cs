@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Running;
 using FastLog.Benchmarks.Device;
 using FastLog.Benchmarks.Pipeline;
+using FastLog.Benchmarks.Produce;
 
 // BenchmarkDotNet's own arguments pass through: --filter '*Crc*', --list flat, --inProcess, ...
 // "handoff-latency" runs the ring-versus-channel latency percentiles instead.
 // "group-commit" and "pipeline-append" run the append pipeline's throughput comparisons.
+// "produce-alloc" counts the bytes a broker allocates per produce request.
 // "fsync-tail" measures the device's fdatasync percentiles, idle and with every core busy.
 switch (args.Length > 0 ? args[0] : "")
 {
@@ -16,6 +18,9 @@ switch (args.Length > 0 ? args[0] : "")
         return;
     case "pipeline-append":
         PipelineAppend.Run(args);
+        return;
+    case "produce-alloc":
+        await ProduceAllocation.RunAsync(args);
         return;
     case "fsync-tail":
         FsyncTail.Run(args);

@@ -31,8 +31,11 @@ public sealed class BrokerServices(BrokerConfig config, IMetadataStore metadata,
     /// The topic's effective config. Topic metadata records are replaced on every change, so the resolved
     /// config is cached per record: the produce path resolves nothing while a topic's configs stand still.
     /// </summary>
-    public EffectiveTopicConfig TopicConfig(TopicMetadata topic) =>
-        _resolved.GetValue(topic, t => TopicConfigResolver.Resolve(Config, t.Configs));
+    public EffectiveTopicConfig TopicConfig(TopicMetadata topic) => _resolved.GetValue(topic, _resolve);
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TopicMetadata, EffectiveTopicConfig> _resolved = new();
+
+    // One delegate for the broker's life: every produce request asks, and a lambda here would be a new one each time.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TopicMetadata, EffectiveTopicConfig>.CreateValueCallback _resolve =
+        topic => TopicConfigResolver.Resolve(config, topic.Configs);
 }

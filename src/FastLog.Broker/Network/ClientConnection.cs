@@ -72,7 +72,14 @@ public sealed class ClientConnection : IDisposable
         while (_inFlight.Reader.TryRead(out var leftover))
         {
             // Requests still running own their buffers until they finish (the writer may be reading them).
-            await ((Task)leftover.Processing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                await leftover.Processing.Response.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Nobody is left to answer: the request ended, which is all that matters here.
+            }
             ArrayPool<byte>.Shared.Return(leftover.Buffer);
         }
     }
@@ -131,9 +138,13 @@ public sealed class ClientConnection : IDisposable
                 Interlocked.Increment(ref _busy);
                 var frame = buffer.AsMemory(0, size);
                 var processing = BinaryPrimitives.ReadInt16BigEndian(frame.Span) == (short)ApiKey.Produce
-                    ? _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).AsTask()
+                    ? Start(frame, cancellation)
                     : await StartOnThreadPool(frame, cancellation).ConfigureAwait(false);
-                await _inFlight.Writer.WriteAsync(new InFlight(buffer, processing, received), cancellation).ConfigureAwait(false);
+                var inFlight = new InFlight(buffer, processing, received);
+                if (!_inFlight.Writer.TryWrite(inFlight))
+                {
+                    await _inFlight.Writer.WriteAsync(inFlight, cancellation).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -151,26 +162,54 @@ public sealed class ClientConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Answers the requests in order. One async method for the connection's life, with every per-request await in
+    /// it: an async method per request would allocate its state machine each time (a pooled one does not help, as
+    /// it is taken on the thread that starts the request and given back on the writer or pool thread that ends it).
+    /// </summary>
     private async Task SendLoopAsync(CancellationToken cancellation)
     {
         var writer = new ProtocolWriter(4096);
         try
         {
-            await foreach (var request in _inFlight.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+            // No token for the wait itself: a cancellable wait allocates per call, and a closing connection ends
+            // the read loop, which completes the channel.
+            while (!cancellation.IsCancellationRequested && await _inFlight.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                try
+                while (!cancellation.IsCancellationRequested && _inFlight.Reader.TryRead(out var request))
                 {
-                    if (!await AnswerAsync(request, writer, cancellation).ConfigureAwait(false))
+                    Response response;
+                    try
                     {
-                        break;
+                        // Awaited here and nowhere else: a completed request's buffer is free whatever happens next.
+                        response = await request.Processing.Response.ConfigureAwait(false);
                     }
-                }
-                finally
-                {
-                    await ((Task)request.Processing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // done, or failed: either way its buffer is free
-                    ArrayPool<byte>.Shared.Return(request.Buffer);
-                    Interlocked.Decrement(ref _busy);
-                    Touch();
+                    catch (ProtocolException e)
+                    {
+                        Finished(request);
+                        Close($"malformed request: {e.Message}");
+                        return;
+                    }
+                    catch
+                    {
+                        Finished(request);
+                        throw;
+                    }
+                    var header = request.Processing.Header;
+                    bool answered;
+                    try
+                    {
+                        answered = await AnswerAsync(header, response, request.Processing.FlexibleResponseHeader, writer, cancellation).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Finished(request);
+                    }
+                    if (!answered)
+                    {
+                        return;
+                    }
+                    _metrics?.Record(header.ApiKey, request.ReceivedTimestamp);
                     if (Pipeline.AppendPipeline.OnWriterThread)
                     {
                         // A device writer that completed a small pass sent this response itself: the next responses
@@ -190,30 +229,28 @@ public sealed class ClientConnection : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AnswerAsync(InFlight request, ProtocolWriter writer, CancellationToken cancellation)
+    /// <summary>A request whose processing ended and whose answer went out (or never will): its buffer goes back.</summary>
+    private void Finished(InFlight request)
     {
-        RequestHeader header;
-        Response response;
-        bool flexibleHeader;
-        try
-        {
-            (header, response, flexibleHeader) = await request.Processing.ConfigureAwait(false);
-        }
-        catch (ProtocolException e)
-        {
-            Close($"malformed request: {e.Message}");
-            return false;
-        }
+        ArrayPool<byte>.Shared.Return(request.Buffer);
+        Interlocked.Decrement(ref _busy);
+        Touch();
+    }
+
+    /// <summary>
+    /// Sends a response; false when the connection must end. Completes synchronously unless the socket's buffer is
+    /// full, so it returns a <see cref="ValueTask{TResult}"/> that allocates nothing then.
+    /// </summary>
+    private ValueTask<bool> AnswerAsync(RequestHeader header, Response response, bool flexibleHeader, ProtocolWriter writer, CancellationToken cancellation)
+    {
         if (response.CloseConnection)
         {
             Close(response.CloseReason ?? "request refused");
-            return false;
+            return ValueTask.FromResult(false);
         }
         if (response.Body is null)
         {
-            _metrics?.Record(header.ApiKey, request.ReceivedTimestamp);
-            return true; // acks=0 produce: Kafka sends nothing back
+            return ValueTask.FromResult(true); // acks=0 produce: Kafka sends nothing back
         }
 
         writer.Reset();
@@ -224,23 +261,61 @@ public sealed class ClientConnection : IDisposable
             writer.WriteEmptyTaggedFields();
         }
         response.Body.Write(writer, response.VersionOverride ?? header.ApiVersion);
+        (response.Body as IReleasableMessage)?.Release();
         writer.PatchInt32(0, checked((int)(writer.TotalLength - SizePrefixBytes)));
+        ValueTask sending;
         try
         {
-            await _sender.SendAsync(writer, cancellation).ConfigureAwait(false);
+            sending = _sender.SendAsync(writer, cancellation);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
-            return false;
+            return ValueTask.FromResult(SendFailed(e));
         }
-        catch (IOException e)
+        return sending.IsCompletedSuccessfully ? ValueTask.FromResult(true) : AwaitSendAsync(sending);
+    }
+
+    private async ValueTask<bool> AwaitSendAsync(ValueTask sending)
+    {
+        try
         {
-            // The frame is cut short (its size prefix promised the region): the client must start over.
-            Close($"sending a response failed: {e.Message}");
-            return false;
+            await sending.ConfigureAwait(false);
+            return true;
         }
-        _metrics?.Record(header.ApiKey, request.ReceivedTimestamp);
-        return true;
+        catch (Exception e)
+        {
+            return SendFailed(e);
+        }
+    }
+
+    /// <summary>False for a send that failed because the client went away; a cut-short frame closes with one log line.</summary>
+    private bool SendFailed(Exception e)
+    {
+        switch (e)
+        {
+            case SocketException or ObjectDisposedException:
+                return false;
+            case IOException:
+                // The frame is cut short (its size prefix promised the region): the client must start over.
+                Close($"sending a response failed: {e.Message}");
+                return false;
+            default:
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                return false;
+        }
+    }
+
+    /// <summary>Starts processing here; an exception (a malformed request) is kept for the send loop, in order.</summary>
+    private ProcessedRequest Start(ReadOnlyMemory<byte> frame, CancellationToken cancellation)
+    {
+        try
+        {
+            return _processor.Process(frame, RemoteEndPoint, _listenerName, cancellation);
+        }
+        catch (Exception e)
+        {
+            return new ProcessedRequest(default, false, ValueTask.FromException<Response>(e));
+        }
     }
 
     /// <summary>
@@ -250,14 +325,16 @@ public sealed class ClientConnection : IDisposable
     /// the group coordinator's work must not block it. Produce stays inline: validating and publishing into the
     /// ring is short, and a full ring holding up reads is the backpressure Kafka's request queue gives too.
     /// </summary>
-    private Task<Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)>> StartOnThreadPool(ReadOnlyMemory<byte> frame, CancellationToken cancellation) =>
+    private Task<ProcessedRequest> StartOnThreadPool(ReadOnlyMemory<byte> frame, CancellationToken cancellation) =>
         Task.Factory.StartNew(
-            () => _processor.ProcessAsync(frame, RemoteEndPoint, _listenerName, cancellation).AsTask(),
+            () => Start(frame, cancellation),
             CancellationToken.None,
             TaskCreationOptions.DenyChildAttach,
             TaskScheduler.Default);
 
-    private async Task<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)
+    // Pooled: taken and given back on the read loop's own thread, where the pool's per-thread slot serves it.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)
     {
         while (!buffer.IsEmpty)
         {
@@ -280,5 +357,5 @@ public sealed class ClientConnection : IDisposable
     }
 
     /// <summary>A request being processed, with the pooled buffer its bytes (and its batches) live in, and when its last byte was read.</summary>
-    private readonly record struct InFlight(byte[] Buffer, Task<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> Processing, long ReceivedTimestamp);
+    private readonly record struct InFlight(byte[] Buffer, ProcessedRequest Processing, long ReceivedTimestamp);
 }

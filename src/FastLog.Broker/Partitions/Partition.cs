@@ -14,6 +14,7 @@ public sealed class Partition
 
     private readonly Lock _highWatermarkLock = new();
     private TaskCompletionSource _appended = NewSignal();
+    private int _appendedObserved; // 1 once NextAppend handed out the current signal: only then is a new one needed
 
     public Partition(TopicPartition id, PartitionLog log)
     {
@@ -33,8 +34,20 @@ public sealed class Partition
     public long LogStartOffset => Log.LogStartOffset;
     public long LogEndOffset => Log.LogEndOffset;
 
-    /// <summary>Completes when the next append becomes visible; fetch long polls wait on it.</summary>
-    public Task NextAppend => Volatile.Read(ref _appended).Task;
+    /// <summary>
+    /// Completes when the high watermark next moves; fetch long polls wait on it. Take it before reading the high
+    /// watermark: a move between the two then completes it, instead of going unseen until the poll times out.
+    /// </summary>
+    public Task NextAppend
+    {
+        get
+        {
+            // A full fence: the flag is set before the signal is read, and the writer reads the flag after it
+            // moved the high watermark, so either the writer sees the flag or the reader gets the signal after it.
+            Interlocked.Exchange(ref _appendedObserved, 1);
+            return Volatile.Read(ref _appended).Task;
+        }
+    }
 
     /// <summary>
     /// Moves the high watermark up to <paramref name="durableEnd"/> (what a flush made durable, never more)
@@ -50,7 +63,11 @@ public sealed class Partition
             }
             Log.HighWatermark = durableEnd;
         }
-        Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+        // A signal nobody took is left as it is: with no fetch waiting, an append costs no new signal.
+        if (Interlocked.Exchange(ref _appendedObserved, 0) == 1)
+        {
+            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -70,6 +70,7 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
                     data.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                     continue;
                 }
+                var appended = partition.NextAppend; // before the high watermark is read: see there
                 var highWatermark = partition.HighWatermark;
                 data.HighWatermark = highWatermark;
                 data.LastStableOffset = highWatermark;
@@ -84,7 +85,7 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
                 data.ErrorCode = (short)error;
                 if (region.IsEmpty)
                 {
-                    waitFor.Add(partition.NextAppend);
+                    waitFor.Add(appended);
                     continue;
                 }
                 data.Records = new RecordsPayload(new FileRegionRecords(region));

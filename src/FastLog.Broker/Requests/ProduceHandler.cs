@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Network;
@@ -20,75 +19,52 @@ namespace FastLog.Broker.Requests;
 /// Versions 0-2 are announced (librdkafka up to 2.11 turns compression off unless Produce's minimum is 0)
 /// but refused when used, as Kafka 4 does: they cannot carry RecordBatch v2.
 /// </summary>
-public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRequest>
+public sealed class ProduceHandler(BrokerServices broker) : IApiHandler
 {
     private const short FirstRecordBatchV2Version = 3;
 
-    public override short MinVersion => FirstRecordBatchV2Version;
-    public override short AdvertisedMinVersion => 0;
+    public short ApiKey => ProduceRequest.ApiKey;
+    public short MinVersion => FirstRecordBatchV2Version;
+    public short MaxVersion => ProduceRequest.HighestVersion;
+    public short AdvertisedMinVersion => ProduceRequest.LowestVersion;
 
-    protected override ValueTask<Response> HandleAsync(RequestContext context, ProduceRequest request, CancellationToken cancellation)
+    public bool IsFlexible(short version) => ProduceRequest.IsFlexible(version);
+
+    /// <summary>Decoded into a pooled <see cref="ProduceExchange"/>, not the generated request: nothing per request.</summary>
+    public IMessage Decode(ReadOnlyMemory<byte> body, short version) => ProduceExchange.Decode(body, version);
+
+    public ValueTask<Response> HandleAsync(RequestContext context, IMessage request, CancellationToken cancellation)
     {
-        // Everything up to the publish into the rings runs before the first await: the connection starts its
-        // next request only after this returns, so the appends of one connection keep their request order.
-        var version = Version(context);
-        var response = new ProduceResponse();
-        var waiting = new List<(ProduceResponse.PartitionProduceResponse Result, AppendCompletion Completion, bool LogAppendTime, long NowMs)>();
-        foreach (var topic in request.TopicData)
+        // Everything up to the publish into the rings runs before this returns: the connection starts its next
+        // request only then, so the appends of one connection keep their request order.
+        var exchange = (ProduceExchange)request;
+        var version = context.Header.ApiVersion;
+        for (var t = 0; t < exchange.TopicCount; t++)
         {
-            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
-            response.Responses.Add(topicResponse);
-            foreach (var partition in topic.PartitionData)
+            var topic = exchange.Topic(t);
+            for (var p = topic.First; p < topic.First + topic.Count; p++)
             {
-                var result = new ProduceResponse.PartitionProduceResponse { Index = partition.Index, BaseOffset = -1 };
-                topicResponse.PartitionResponses.Add(result);
-                if (Submit(version, request, topic.Name, partition, result) is { } submitted)
-                {
-                    waiting.Add((result, submitted.Completion, submitted.LogAppendTime, submitted.NowMs));
-                }
+                Submit(version, exchange, topic.Name, ref exchange.Partition(p));
             }
-        }
-        if (waiting.Count == 0)
-        {
-            return ValueTask.FromResult(request.Acks == 0 ? Response.None : Response.Of(response));
         }
         // acks=0 gets no answer (as in Kafka), but still waits: the batches live in the request buffer, which
         // goes back to the pool only once the writer is done with it.
-        return AwaitAppendsAsync(response, waiting, answer: request.Acks != 0);
+        return exchange.Answer(answer: exchange.Acks != 0);
     }
 
-    // Awaited once, by the dispatcher: a pooled state machine, not one allocated per request.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<Response> AwaitAppendsAsync(ProduceResponse response, List<(ProduceResponse.PartitionProduceResponse Result, AppendCompletion Completion, bool LogAppendTime, long NowMs)> waiting, bool answer)
-    {
-        foreach (var (result, completion, logAppendTime, now) in waiting)
-        {
-            var outcome = await completion.Outcome.ConfigureAwait(false);
-            result.ErrorCode = (short)outcome.Error;
-            result.LogStartOffset = outcome.LogStartOffset;
-            if (outcome.Error == ErrorCode.None && outcome.First is { } first)
-            {
-                result.BaseOffset = first.BaseOffset;
-                // A duplicate reports the original append's time, as Kafka does.
-                result.LogAppendTimeMs = logAppendTime ? (first.Status == AppendStatus.Duplicate ? first.Timestamp : now) : -1;
-            }
-        }
-        return answer ? Response.Of(response) : Response.None;
-    }
-
-    /// <summary>Validates one partition's batches and publishes them to its device's ring; null when refused.</summary>
-    private (AppendCompletion Completion, bool LogAppendTime, long NowMs)? Submit(short version, ProduceRequest request, string topicName, ProduceRequest.PartitionProduceData data, ProduceResponse.PartitionProduceResponse result)
+    /// <summary>Validates one partition's batches and publishes them to its device's ring, or sets its error.</summary>
+    private void Submit(short version, ProduceExchange request, string topicName, ref ProduceExchange.PartitionWork data)
     {
         var error = Refusal(version, request, topicName, data, out var partition, out var config);
         if (error != ErrorCode.None)
         {
-            result.ErrorCode = (short)error;
-            return null;
+            data.ErrorCode = (short)error;
+            return;
         }
 
         // The request buffer is ours until the response is sent: offsets and, for LogAppendTime topics, the
         // timestamps are stamped into the batches in place when they are written.
-        var records = MemoryMarshal.AsMemory(data.Records!.Value.Memory);
+        var records = MemoryMarshal.AsMemory(data.Records!.Value);
         var validation = ValidateBatches(records.Span, config!.MaxMessageBytes);
         if (validation == ErrorCode.None && config.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && !RecordKeys.AllHaveKeys(records.Span))
         {
@@ -96,26 +72,26 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         }
         if (validation != ErrorCode.None)
         {
-            result.ErrorCode = (short)validation;
-            return null;
+            data.ErrorCode = (short)validation;
+            return;
         }
 
         var pipeline = partition!.Pipeline ?? throw new InvalidOperationException($"{partition.Id} has no append pipeline");
         var completion = AppendCompletion.Rent();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var logAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
+        data.Completion = completion;
+        data.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        data.LogAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
         var sequence = pipeline.Claim();
         var entry = pipeline.Ring[sequence];
         entry.Partition = partition;
         entry.Records = records;
-        entry.LogAppendTime = logAppendTime;
-        entry.NowMs = now;
+        entry.LogAppendTime = data.LogAppendTime;
+        entry.NowMs = data.NowMs;
         entry.Completion = completion;
         pipeline.Ring.Publish(sequence);
-        return (completion, logAppendTime, now);
     }
 
-    private ErrorCode Refusal(short version, ProduceRequest request, string topicName, ProduceRequest.PartitionProduceData data, out Partition? partition, out EffectiveTopicConfig? config)
+    private ErrorCode Refusal(short version, ProduceExchange request, string topicName, in ProduceExchange.PartitionWork data, out Partition? partition, out EffectiveTopicConfig? config)
     {
         partition = null;
         config = null;
@@ -127,7 +103,7 @@ public sealed class ProduceHandler(BrokerServices broker) : ApiHandler<ProduceRe
         {
             return ErrorCode.InvalidRequiredAcks;
         }
-        if (request.TransactionalId is not null)
+        if (request.Transactional)
         {
             return ErrorCode.TransactionalIdAuthorizationFailed; // transactions come with the transaction coordinator
         }

@@ -20,20 +20,18 @@ public sealed class RequestDispatcher : IRequestProcessor
 
     public IReadOnlyCollection<IApiHandler> Handlers => _handlers.Values;
 
-    public async ValueTask<(RequestHeader Header, Response Response, bool FlexibleResponseHeader)> ProcessAsync(
-        ReadOnlyMemory<byte> frame, EndPoint? client, string listenerName, CancellationToken cancellation)
+    public ProcessedRequest Process(ReadOnlyMemory<byte> frame, EndPoint? client, string listenerName, CancellationToken cancellation)
     {
         var (header, handler, bodyOffset, refusal) = ReadHeader(frame);
         if (refusal is { } refused)
         {
-            return (header, refused, false);
+            return new ProcessedRequest(header, false, ValueTask.FromResult(refused));
         }
         var request = handler!.Decode(frame[bodyOffset..], header.ApiVersion);
-        var context = new RequestContext(header, client, listenerName);
-        var response = await handler.HandleAsync(context, request, cancellation).ConfigureAwait(false);
+        var response = handler.HandleAsync(new RequestContext(header, client, listenerName), request, cancellation);
         // Every ApiVersions response uses header v0, even in flexible versions (KIP-511).
         var flexibleHeader = handler.ApiKey != (short)ApiKey.ApiVersions && handler.IsFlexible(header.ApiVersion);
-        return (header, response, flexibleHeader);
+        return new ProcessedRequest(header, flexibleHeader, response);
     }
 
     private (RequestHeader Header, IApiHandler? Handler, int BodyOffset, Response? Refusal) ReadHeader(ReadOnlyMemory<byte> frame)

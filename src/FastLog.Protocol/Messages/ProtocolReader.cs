@@ -73,6 +73,19 @@ public ref struct ProtocolReader
         return Encoding.UTF8.GetString(Take(length));
     }
 
+    /// <summary>A nullable string's UTF-8 bytes, not decoded (a slice of the frame); false for null.</summary>
+    public bool TryReadStringBytes(bool flexible, out ReadOnlySpan<byte> utf8)
+    {
+        var length = flexible ? (int)ReadUnsignedVarint() - 1 : ReadInt16();
+        if (length < 0)
+        {
+            utf8 = default;
+            return length == -1 ? false : throw new ProtocolException($"string length {length} at byte {_position}");
+        }
+        utf8 = Take(length);
+        return true;
+    }
+
     public byte[] ReadBytes(bool flexible) =>
         ReadNullableBytes(flexible) ?? throw new ProtocolException($"null where bytes are required at byte {_position}");
 

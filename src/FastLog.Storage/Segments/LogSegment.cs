@@ -188,7 +188,7 @@ public sealed class LogSegment
         try
         {
             using var lease = _cache.Acquire(LogFile);
-            RandomAccess.Write(lease.Handle, _deferredBytes, _deferred[0].Position);
+            GatheredWrite.Write(lease.Handle, _deferredBytes, _deferred[0].Position);
         }
         catch
         {

@@ -1,0 +1,163 @@
+using System.Buffers.Binary;
+using System.Diagnostics.Tracing;
+using System.Net;
+using System.Net.Sockets;
+using FastLog.Benchmarks.Support;
+using FastLog.Broker;
+using FastLog.Broker.Configuration;
+using FastLog.Protocol.Messages;
+
+namespace FastLog.Benchmarks.Produce;
+
+/// <summary>
+/// Bytes the broker allocates per produce request, counted in process: a broker started here on a scratch data
+/// dir, one connection sending the same one-record produce request (acks=1, flush per batch) and waiting for each
+/// answer, as a client at linger 0 does. The request frame is encoded once and the answer read into a reused
+/// buffer, so the client side allocates nothing and `GC.GetTotalAllocatedBytes` over the measured requests is the
+/// broker's (its timers and background threads included). With `--types` the runtime's allocation samples (one
+/// per ~100 KB allocated) are tallied by type instead, to show where the bytes go.
+/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--types]`.
+/// </summary>
+public static class ProduceAllocation
+{
+    private const string Topic = "produce-alloc";
+    private const int RecordBytes = 100;
+    private const short ProduceVersion = 7;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var requests = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 20_000;
+        var byType = args.Contains("--types");
+        // As fastlog-server does at start: socket continuations run where they complete (the produce path's threads).
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        var directory = BenchDirectory.Create("produce-alloc");
+        var broker = KafkaBroker.Start(BrokerConfigLoader.FromProperties(new Dictionary<string, string>
+        {
+            ["listeners"] = "PLAINTEXT://127.0.0.1:0",
+            ["log.dirs"] = directory.File("data"),
+        }), _ => { });
+        try
+        {
+            broker.Services.Topics.Create(Topic, 1, 1, new Dictionary<string, string>(), validateOnly: false);
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Connect(broker.BoundEndPoints[0].EndPoint);
+            var frame = ProduceFrame();
+            var answer = new byte[4096];
+            var warmup = Math.Max(1000, requests / 5);
+            for (var i = 0; i < warmup; i++)
+            {
+                RoundTrip(socket, frame, answer);
+            }
+
+            using var tally = byType ? new AllocationTally() : null;
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var collections = GC.CollectionCount(0);
+            for (var i = 0; i < requests; i++)
+            {
+                RoundTrip(socket, frame, answer);
+            }
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Console.WriteLine($"{requests:N0} produce requests of one {RecordBytes} B record (v{ProduceVersion}, acks=1): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
+            tally?.Print(requests);
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+            directory.Delete();
+        }
+    }
+
+    private static byte[] ProduceFrame()
+    {
+        var request = new ProduceRequest
+        {
+            Acks = 1,
+            TimeoutMs = 30_000,
+            TopicData = [new ProduceRequest.TopicProduceData
+            {
+                Name = Topic,
+                PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new RecordsPayload(BatchFactory.Build(RecordBytes + 70, RecordBytes)) }],
+            }],
+        };
+        var writer = new ProtocolWriter();
+        writer.WriteInt32(0);
+        writer.WriteInt16(ProduceRequest.ApiKey);
+        writer.WriteInt16(ProduceVersion);
+        writer.WriteInt32(1);
+        writer.WriteNullableString("produce-alloc", flexible: false);
+        request.Write(writer, ProduceVersion);
+        writer.PatchInt32(0, writer.BufferedCount - 4);
+        var frame = writer.Buffered.ToArray();
+        writer.Release();
+        return frame;
+    }
+
+    private static void RoundTrip(Socket socket, byte[] frame, byte[] answer)
+    {
+        socket.Send(frame);
+        ReceiveExactly(socket, answer.AsSpan(0, 4));
+        var size = BinaryPrimitives.ReadInt32BigEndian(answer);
+        ReceiveExactly(socket, answer.AsSpan(0, size));
+        // Bytes 4-... are the response body; a refused append must not pass for an allocation figure.
+        var error = BinaryPrimitives.ReadInt16BigEndian(answer.AsSpan(4 + 4 + 2 + Topic.Length + 4 + 4));
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"the broker refused the append: error {error}");
+        }
+    }
+
+    private static void ReceiveExactly(Socket socket, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = socket.Receive(buffer);
+            if (read == 0)
+            {
+                throw new IOException("the broker closed the connection");
+            }
+            buffer = buffer[read..];
+        }
+    }
+
+    /// <summary>The runtime's GCAllocationTick events (about one per 100 KB allocated), summed by type.</summary>
+    private sealed class AllocationTally : EventListener
+    {
+        private const EventKeywords GcKeyword = (EventKeywords)0x1;
+        private readonly Dictionary<string, long> _bytes = [];
+        private readonly Lock _lock = new();
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                EnableEvents(source, EventLevel.Verbose, GcKeyword);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (e.EventName != "GCAllocationTick_V4" || e.Payload is null)
+            {
+                return;
+            }
+            var type = e.Payload[e.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
+            var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")]);
+            lock (_lock)
+            {
+                _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
+            }
+        }
+
+        public void Print(int requests)
+        {
+            lock (_lock)
+            {
+                Console.WriteLine("sampled bytes per request, by type (includes this listener's own allocations):");
+                foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(30))
+                {
+                    Console.WriteLine($"  {(double)bytes / requests,8:F1} B  {type}");
+                }
+            }
+        }
+    }
+}
