@@ -11,12 +11,13 @@ namespace FastLog.Benchmarks.Produce;
 
 /// <summary>
 /// Bytes the broker allocates per produce request, counted in process: a broker started here on a scratch data
-/// dir, one connection sending the same one-record produce request (acks=1, flush per batch) and waiting for each
+/// dir, one connection sending the same produce request (one batch of `--records` 100-byte records) (acks=1, flush per batch) and waiting for each
 /// answer, as a client at linger 0 does. The request frame is encoded once and the answer read into a reused
 /// buffer, so the client side allocates nothing and `GC.GetTotalAllocatedBytes` over the measured requests is the
 /// broker's (its timers and background threads included). With `--types` the runtime's allocation samples (one
 /// per ~100 KB allocated) are tallied by type instead, to show where the bytes go.
-/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--types]`.
+/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--types]`
+/// (`--records`: records per request, one batch; default 1).
 /// </summary>
 public static class ProduceAllocation
 {
@@ -28,6 +29,8 @@ public static class ProduceAllocation
     {
         var requests = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 20_000;
         var byType = args.Contains("--types");
+        var recordsAt = Array.IndexOf(args, "--records");
+        var records = recordsAt > 0 && recordsAt + 1 < args.Length ? int.Parse(args[recordsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
         // As fastlog-server does at start: socket continuations run where they complete (the produce path's threads).
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         var directory = BenchDirectory.Create("produce-alloc");
@@ -41,7 +44,7 @@ public static class ProduceAllocation
             broker.Services.Topics.Create(Topic, 1, 1, new Dictionary<string, string>(), validateOnly: false);
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             socket.Connect(broker.BoundEndPoints[0].EndPoint);
-            var frame = ProduceFrame();
+            var frame = ProduceFrame(records);
             var answer = new byte[4096];
             var warmup = Math.Max(1000, requests / 5);
             for (var i = 0; i < warmup; i++)
@@ -57,7 +60,7 @@ public static class ProduceAllocation
                 RoundTrip(socket, frame, answer);
             }
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            Console.WriteLine($"{requests:N0} produce requests of one {RecordBytes} B record (v{ProduceVersion}, acks=1): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
+            Console.WriteLine($"{requests:N0} produce requests of {records:N0} x {RecordBytes} B records ({frame.Length:N0} B, v{ProduceVersion}, acks=1): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
             tally?.Print(requests);
         }
         finally
@@ -67,7 +70,7 @@ public static class ProduceAllocation
         }
     }
 
-    private static byte[] ProduceFrame()
+    private static byte[] ProduceFrame(int records)
     {
         var request = new ProduceRequest
         {
@@ -76,7 +79,7 @@ public static class ProduceAllocation
             TopicData = [new ProduceRequest.TopicProduceData
             {
                 Name = Topic,
-                PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new RecordsPayload(BatchFactory.Build(RecordBytes + 70, RecordBytes)) }],
+                PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new RecordsPayload(BatchFactory.Build(records * (RecordBytes + 12) + 58, RecordBytes)) }],
             }],
         };
         var writer = new ProtocolWriter();
