@@ -16,8 +16,9 @@ namespace FastLog.Benchmarks.Produce;
 /// buffer, so the client side allocates nothing and `GC.GetTotalAllocatedBytes` over the measured requests is the
 /// broker's (its timers and background threads included). With `--types` the runtime's allocation samples (one
 /// per ~100 KB allocated) are tallied by type instead, to show where the bytes go.
-/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--types]`
-/// (`--records`: records per request, one batch; default 1).
+/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--types]`
+/// (`--records`: records per request, one batch; default 1. `--in-flight`: requests sent ahead of the answers,
+/// as librdkafka pipelines them; default 1).
 /// </summary>
 public static class ProduceAllocation
 {
@@ -30,6 +31,8 @@ public static class ProduceAllocation
         var requests = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 20_000;
         var byType = args.Contains("--types");
         var recordsAt = Array.IndexOf(args, "--records");
+        var inFlightAt = Array.IndexOf(args, "--in-flight");
+        var inFlight = inFlightAt > 0 && inFlightAt + 1 < args.Length ? int.Parse(args[inFlightAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
         var records = recordsAt > 0 && recordsAt + 1 < args.Length ? int.Parse(args[recordsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
         // As fastlog-server does at start: socket continuations run where they complete (the produce path's threads).
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
@@ -47,6 +50,10 @@ public static class ProduceAllocation
             var frame = ProduceFrame(records);
             var answer = new byte[4096];
             var warmup = Math.Max(1000, requests / 5);
+            for (var i = 1; i < inFlight; i++)
+            {
+                socket.Send(frame); // the requests kept in flight ahead of the one answered
+            }
             for (var i = 0; i < warmup; i++)
             {
                 RoundTrip(socket, frame, answer);
@@ -60,7 +67,7 @@ public static class ProduceAllocation
                 RoundTrip(socket, frame, answer);
             }
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            Console.WriteLine($"{requests:N0} produce requests of {records:N0} x {RecordBytes} B records ({frame.Length:N0} B, v{ProduceVersion}, acks=1): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
+            Console.WriteLine($"{requests:N0} produce requests of {records:N0} x {RecordBytes} B records ({frame.Length:N0} B, v{ProduceVersion}, acks=1, {inFlight} in flight): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
             tally?.Print(requests);
         }
         finally

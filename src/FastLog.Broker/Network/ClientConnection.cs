@@ -93,7 +93,15 @@ public sealed class ClientConnection : IDisposable
             {
                 _log($"closing connection from {RemoteEndPoint}: {reason}");
             }
-            _closing.Cancel();
+            try
+            {
+                // Cancelling runs the loops' continuations on this thread (inline socket completions), and they may
+                // end the connection and dispose it, this token source included, before Cancel returns.
+                _closing.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
             try
             {
                 _socket.Shutdown(SocketShutdown.Both);
@@ -352,6 +360,8 @@ public sealed class ClientConnection : IDisposable
 
     public void Dispose()
     {
+        // Closed from here on: the server's stop or idle sweep may still call Close on a connection that just ended.
+        Interlocked.Exchange(ref _closed, 1);
         _closing.Dispose();
         _socket.Dispose();
     }
