@@ -233,6 +233,10 @@ public sealed class ClientConnection : IDisposable
         finally
         {
             writer.Release();
+            if (Pipeline.AppendPipeline.OnWriterThread)
+            {
+                await Task.Yield(); // the connection's teardown is not the device writer's work
+            }
             Close(null);
         }
     }
@@ -280,7 +284,12 @@ public sealed class ClientConnection : IDisposable
         {
             return ValueTask.FromResult(SendFailed(e));
         }
-        return sending.IsCompletedSuccessfully ? ValueTask.FromResult(true) : AwaitSendAsync(sending);
+        if (sending.IsCompletedSuccessfully)
+        {
+            sending.GetAwaiter().GetResult(); // consumed, so a pooled source behind it goes back to its pool
+            return ValueTask.FromResult(true);
+        }
+        return AwaitSendAsync(sending);
     }
 
     private async ValueTask<bool> AwaitSendAsync(ValueTask sending)

@@ -14,7 +14,7 @@ public sealed class Partition
 
     private readonly Lock _highWatermarkLock = new();
     private TaskCompletionSource _appended = NewSignal();
-    private int _appendedObserved; // 1 once NextAppend handed out the current signal: only then is a new one needed
+    private bool _appendedObserved; // NextAppend handed out the current signal: only then is a new one needed
 
     public Partition(TopicPartition id, PartitionLog log)
     {
@@ -42,10 +42,13 @@ public sealed class Partition
     {
         get
         {
-            // A full fence: the flag is set before the signal is read, and the writer reads the flag after it
-            // moved the high watermark, so either the writer sees the flag or the reader gets the signal after it.
-            Interlocked.Exchange(ref _appendedObserved, 1);
-            return Volatile.Read(ref _appended).Task;
+            // Under the lock the high watermark moves under: a fetch that takes the signal before a move gets it
+            // completed by that move, and one that takes it after reads the moved high watermark.
+            lock (_highWatermarkLock)
+            {
+                _appendedObserved = true;
+                return _appended.Task;
+            }
         }
     }
 
@@ -55,6 +58,7 @@ public sealed class Partition
     /// </summary>
     public void AdvanceHighWatermark(long durableEnd)
     {
+        TaskCompletionSource? taken = null;
         lock (_highWatermarkLock)
         {
             if (durableEnd <= Log.HighWatermark)
@@ -62,12 +66,15 @@ public sealed class Partition
                 return;
             }
             Log.HighWatermark = durableEnd;
+            // A signal nobody took is left as it is: with no fetch waiting, an append costs no new signal.
+            if (_appendedObserved)
+            {
+                taken = _appended;
+                _appended = NewSignal();
+                _appendedObserved = false;
+            }
         }
-        // A signal nobody took is left as it is: with no fetch waiting, an append costs no new signal.
-        if (Interlocked.Exchange(ref _appendedObserved, 0) == 1)
-        {
-            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
-        }
+        taken?.TrySetResult(); // outside the lock: waking the fetches is not the writer's to wait for
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -24,6 +24,7 @@ namespace FastLog.Broker.Requests;
 internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IReleasableMessage
 {
     private const int RememberedTopicNames = 8;
+    private const int MaxRetainedPartitions = 1024;
 
     private static readonly ObjectPool<ProduceExchange> Pool =
         new DefaultObjectPool<ProduceExchange>(new DefaultPooledObjectPolicy<ProduceExchange>(), maximumRetained: 1024);
@@ -87,6 +88,10 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
 
     public void Read(ref ProtocolReader reader, short version)
     {
+        if (ProduceRequest.IsFlexible(version) || version > ProduceRequest.HighestVersion)
+        {
+            throw new ProtocolException($"Produce v{version} is not one this codec reads (v0-v{ProduceRequest.HighestVersion})");
+        }
         Transactional = version >= 3 && reader.TryReadStringBytes(flexible: false, out _);
         Acks = reader.ReadInt16();
         TimeoutMs = reader.ReadInt32();
@@ -254,6 +259,15 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
         _topics.Clear();
         Array.Clear(_partitions, 0, _partitionCount); // no request buffer or completion stays reachable from the pool
         _partitionCount = 0;
+        if (_partitions.Length > MaxRetainedPartitions)
+        {
+            // A request may name millions of partitions (8 bytes each on the wire): the pool keeps no such array.
+            _partitions = new PartitionWork[4];
+        }
+        if (_topics.Capacity > MaxRetainedPartitions)
+        {
+            _topics.Capacity = 4;
+        }
         _core.Reset();
     }
 

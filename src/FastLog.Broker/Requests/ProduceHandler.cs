@@ -44,7 +44,16 @@ public sealed class ProduceHandler(BrokerServices broker) : IApiHandler
             var topic = exchange.Topic(t);
             for (var p = topic.First; p < topic.First + topic.Count; p++)
             {
-                Submit(version, exchange, topic.Name, ref exchange.Partition(p));
+                try
+                {
+                    Submit(version, exchange, topic.Name, ref exchange.Partition(p));
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
+                {
+                    // Only this partition fails: partitions already published must still be waited for, as their
+                    // batches live in the request buffer.
+                    exchange.Partition(p).ErrorCode = (short)ErrorCode.UnknownServerError;
+                }
             }
         }
         // acks=0 gets no answer (as in Kafka), but still waits: the batches live in the request buffer, which
@@ -77,11 +86,10 @@ public sealed class ProduceHandler(BrokerServices broker) : IApiHandler
         }
 
         var pipeline = partition!.Pipeline ?? throw new InvalidOperationException($"{partition.Id} has no append pipeline");
-        var completion = AppendCompletion.Rent();
-        data.Completion = completion;
         data.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         data.LogAppendTime = config.MessageTimestampType == MessageTimestampType.LogAppendTime;
         var sequence = pipeline.Claim();
+        var completion = AppendCompletion.Rent();
         var entry = pipeline.Ring[sequence];
         entry.Partition = partition;
         entry.Records = records;
@@ -89,6 +97,7 @@ public sealed class ProduceHandler(BrokerServices broker) : IApiHandler
         entry.NowMs = data.NowMs;
         entry.Completion = completion;
         pipeline.Ring.Publish(sequence);
+        data.Completion = completion; // only once published: the exchange waits for exactly what the writer will complete
     }
 
     private ErrorCode Refusal(short version, ProduceExchange request, string topicName, in ProduceExchange.PartitionWork data, out Partition? partition, out EffectiveTopicConfig? config)

@@ -32,7 +32,7 @@ public static unsafe partial class GatheredWrite
     /// <summary>Writes every buffer, in order and back to back, starting at <paramref name="offset"/>.</summary>
     public static void Write(SafeFileHandle file, List<ReadOnlyMemory<byte>> buffers, long offset)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || IntPtr.Size != 8) // pwritev's offset is a 64-bit off_t only on 64-bit Linux
         {
             RandomAccess.Write(file, buffers, offset);
             return;

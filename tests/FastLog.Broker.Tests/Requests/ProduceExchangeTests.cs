@@ -91,6 +91,14 @@ public sealed class ProduceExchangeTests
     }
 
     [Fact]
+    public void A_version_beyond_the_generated_message_is_refused_not_misread()
+    {
+        var body = Encode(Request(transactionalId: null), 7);
+
+        Assert.Throws<ProtocolException>(() => ProduceExchange.Decode(body, (short)(ProduceRequest.HighestVersion + 1)));
+    }
+
+    [Fact]
     public void A_pooled_exchange_does_not_keep_the_topic_names_of_the_request_before_in_its_fields()
     {
         var first = ProduceExchange.Decode(Encode(Request(transactionalId: null), 7), 7);
