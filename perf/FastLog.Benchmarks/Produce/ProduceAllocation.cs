@@ -16,7 +16,9 @@ namespace FastLog.Benchmarks.Produce;
 /// buffer, so the client side allocates nothing and `GC.GetTotalAllocatedBytes` over the measured requests is the
 /// broker's (its timers and background threads included). With `--types` the runtime's allocation samples (one
 /// per ~100 KB allocated) are tallied by type instead, to show where the bytes go.
-/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--types]`
+/// With `--fetch` the same for fetch requests instead: after the produce warm-up, one consumer fetching the log's
+/// first batch over and over (max.wait.ms 0, the data always there).
+/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--fetch] [--types]`
 /// (`--records`: records per request, one batch; default 1. `--in-flight`: requests sent ahead of the answers,
 /// as librdkafka pipelines them; default 1).
 /// </summary>
@@ -25,11 +27,13 @@ public static class ProduceAllocation
     private const string Topic = "produce-alloc";
     private const int RecordBytes = 100;
     private const short ProduceVersion = 7;
+    private const short FetchVersion = 11;
 
     public static async Task RunAsync(string[] args)
     {
         var requests = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 20_000;
         var byType = args.Contains("--types");
+        var fetch = args.Contains("--fetch");
         var recordsAt = Array.IndexOf(args, "--records");
         var inFlightAt = Array.IndexOf(args, "--in-flight");
         var inFlight = inFlightAt > 0 && inFlightAt + 1 < args.Length ? int.Parse(args[inFlightAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
@@ -48,7 +52,7 @@ public static class ProduceAllocation
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             socket.Connect(broker.BoundEndPoints[0].EndPoint);
             var frame = ProduceFrame(records);
-            var answer = new byte[4096];
+            var answer = new byte[1 << 20];
             var warmup = Math.Max(1000, requests / 5);
             for (var i = 1; i < inFlight; i++)
             {
@@ -59,15 +63,42 @@ public static class ProduceAllocation
                 RoundTrip(socket, frame, answer);
             }
 
+            string what;
+            if (fetch)
+            {
+                // The log now holds the warm-up's batches: fetch its first one over and over, data always there.
+                for (var i = 1; i < inFlight; i++)
+                {
+                    RoundTrip(socket, frame, answer); // answers of the produce requests still in flight
+                }
+                frame = FetchFrame(maxBytes: frame.Length);
+                for (var i = 0; i < warmup; i++)
+                {
+                    FetchRoundTrip(socket, frame, answer);
+                }
+                what = $"fetch requests (v{FetchVersion}) of one batch of {records:N0} x {RecordBytes} B records, served at once";
+            }
+            else
+            {
+                what = $"produce requests of {records:N0} x {RecordBytes} B records ({frame.Length:N0} B, v{ProduceVersion}, acks=1, {inFlight} in flight)";
+            }
+
             using var tally = byType ? new AllocationTally() : null;
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var collections = GC.CollectionCount(0);
             for (var i = 0; i < requests; i++)
             {
-                RoundTrip(socket, frame, answer);
+                if (fetch)
+                {
+                    FetchRoundTrip(socket, frame, answer);
+                }
+                else
+                {
+                    RoundTrip(socket, frame, answer);
+                }
             }
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            Console.WriteLine($"{requests:N0} produce requests of {records:N0} x {RecordBytes} B records ({frame.Length:N0} B, v{ProduceVersion}, acks=1, {inFlight} in flight): {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
+            Console.WriteLine($"{requests:N0} {what}: {(double)allocated / requests:F1} B allocated per request (whole process), {GC.CollectionCount(0) - collections} gen0 GCs");
             tally?.Print(requests);
         }
         finally
@@ -100,6 +131,46 @@ public static class ProduceAllocation
         var frame = writer.Buffered.ToArray();
         writer.Release();
         return frame;
+    }
+
+    private static byte[] FetchFrame(int maxBytes)
+    {
+        var request = new FetchRequest
+        {
+            MaxWaitMs = 0,
+            MinBytes = 1,
+            MaxBytes = maxBytes,
+            Topics = [new FetchRequest.FetchTopic
+            {
+                Topic = Topic,
+                Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = maxBytes }],
+            }],
+        };
+        var writer = new ProtocolWriter();
+        writer.WriteInt32(0);
+        writer.WriteInt16(FetchRequest.ApiKey);
+        writer.WriteInt16(FetchVersion);
+        writer.WriteInt32(2);
+        writer.WriteNullableString("produce-alloc", flexible: false);
+        request.Write(writer, FetchVersion);
+        writer.PatchInt32(0, writer.BufferedCount - 4);
+        var frame = writer.Buffered.ToArray();
+        writer.Release();
+        return frame;
+    }
+
+    private static void FetchRoundTrip(Socket socket, byte[] frame, byte[] answer)
+    {
+        socket.Send(frame);
+        ReceiveExactly(socket, answer.AsSpan(0, 4));
+        var size = BinaryPrimitives.ReadInt32BigEndian(answer);
+        ReceiveExactly(socket, answer.AsSpan(0, size));
+        // correlation id, throttle_time_ms, then the top-level error code; the records must be there too.
+        var error = BinaryPrimitives.ReadInt16BigEndian(answer.AsSpan(8));
+        if (error != 0 || size < 100)
+        {
+            throw new InvalidOperationException($"the fetch failed: error {error}, {size}-byte answer");
+        }
     }
 
     private static void RoundTrip(Socket socket, byte[] frame, byte[] answer)

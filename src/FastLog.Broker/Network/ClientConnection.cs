@@ -36,6 +36,7 @@ public sealed class ClientConnection : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly ResponseSender _sender;
     private readonly RequestMetrics? _metrics;
+    private readonly ThreadPoolStart _threadPoolStart;
     private long _lastActivityMs;
     private int _busy;
     private int _closed;
@@ -45,6 +46,7 @@ public sealed class ClientConnection : IDisposable
     public ClientConnection(Socket socket, IRequestProcessor processor, ConnectionLimits limits, string listenerName, Action<string> log, bool zeroCopyFetch = true, RequestMetrics? metrics = null)
     {
         _metrics = metrics;
+        _threadPoolStart = new ThreadPoolStart(Start);
         _socket = socket;
         _sender = new ResponseSender(socket, zeroCopyFetch);
         _processor = processor;
@@ -122,7 +124,19 @@ public sealed class ClientConnection : IDisposable
         {
             while (!cancellation.IsCancellationRequested)
             {
-                if (!await ReceiveExactlyAsync(sizePrefix, cancellation).ConfigureAwait(false))
+                // The receives are awaited here rather than in a helper: an async helper's state machine would be
+                // allocated per call (a pooled one is taken and given back on different threads).
+                var got = 0;
+                while (got < SizePrefixBytes)
+                {
+                    var read = await _socket.ReceiveAsync(sizePrefix.AsMemory(got), SocketFlags.None, cancellation).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    got += read;
+                }
+                if (got < SizePrefixBytes)
                 {
                     break; // the client closed the connection
                 }
@@ -133,7 +147,17 @@ public sealed class ClientConnection : IDisposable
                     break;
                 }
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
-                if (!await ReceiveExactlyAsync(buffer.AsMemory(0, size), cancellation).ConfigureAwait(false))
+                got = 0;
+                while (got < size)
+                {
+                    var read = await _socket.ReceiveAsync(buffer.AsMemory(got, size - got), SocketFlags.None, cancellation).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    got += read;
+                }
+                if (got < size)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     Close($"connection ended inside a {size}-byte request");
@@ -145,9 +169,15 @@ public sealed class ClientConnection : IDisposable
                 // the publish into the device ring) runs in request order, and responses still go out in order.
                 Interlocked.Increment(ref _busy);
                 var frame = buffer.AsMemory(0, size);
+                // A request other than produce starts on the thread pool, and the next is read once its synchronous
+                // part is done (so requests still start in order): the read loop may be on the socket event thread
+                // (inline socket completions), which every connection shares, and creating a topic, reading a
+                // segment or the group coordinator's work must not block it. Produce stays inline: validating and
+                // publishing into the ring is short, and a full ring holding up reads is the backpressure Kafka's
+                // request queue gives too.
                 var processing = BinaryPrimitives.ReadInt16BigEndian(frame.Span) == (short)ApiKey.Produce
                     ? Start(frame, cancellation)
-                    : await StartOnThreadPool(frame, cancellation).ConfigureAwait(false);
+                    : await _threadPoolStart.Run(frame, cancellation).ConfigureAwait(false);
                 var inFlight = new InFlight(buffer, processing, received);
                 if (!_inFlight.Writer.TryWrite(inFlight))
                 {
@@ -333,36 +363,6 @@ public sealed class ClientConnection : IDisposable
         {
             return new ProcessedRequest(default, false, ValueTask.FromException<Response>(e));
         }
-    }
-
-    /// <summary>
-    /// Runs the synchronous part of a request other than produce on the thread pool and returns once it is done
-    /// (so requests still start in order), with the task of the rest. The read loop may be on the socket event
-    /// thread (inline socket completions), which every connection shares: creating a topic, reading a segment or
-    /// the group coordinator's work must not block it. Produce stays inline: validating and publishing into the
-    /// ring is short, and a full ring holding up reads is the backpressure Kafka's request queue gives too.
-    /// </summary>
-    private Task<ProcessedRequest> StartOnThreadPool(ReadOnlyMemory<byte> frame, CancellationToken cancellation) =>
-        Task.Factory.StartNew(
-            () => Start(frame, cancellation),
-            CancellationToken.None,
-            TaskCreationOptions.DenyChildAttach,
-            TaskScheduler.Default);
-
-    // Pooled: taken and given back on the read loop's own thread, where the pool's per-thread slot serves it.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellation)
-    {
-        while (!buffer.IsEmpty)
-        {
-            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellation).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return false;
-            }
-            buffer = buffer[read..];
-        }
-        return true;
     }
 
     private void Touch() => Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
