@@ -39,6 +39,31 @@ public sealed class RawProtocolTests
     }
 
     [Fact]
+    public async Task A_long_poll_is_answered_by_the_append_it_waits_for_not_by_its_expiry()
+    {
+        await using var broker = await BrokerProcess.StartAsync();
+        var topic = TestTopics.Unique("woken");
+        await Clients.CreateTopicAsync(broker, topic, partitions: 1);
+        using var fetcher = await RawClient.ConnectAsync(broker.Port);
+        using var producer = await RawClient.ConnectAsync(broker.Port);
+
+        for (var round = 0; round < 20; round++)
+        {
+            // A wait of ten minutes: an answer within the test's time can only come from the append waking it.
+            await fetcher.SendAsync(Fetch(topic, offset: round * 2, maxWaitMs: 600_000, partitionMaxBytes: 1 << 20), 11, correlationId: round);
+            await producer.SendAsync(Produce(topic, (0, Batch(2))), 7, correlationId: round);
+            Assert.Equal(round, (await producer.ReceiveAsync()).CorrelationId);
+
+            var answer = await fetcher.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(round, answer.CorrelationId);
+            var partition = RawClient.Decode<FetchResponse>(answer.Body, 11).Responses.Single().Partitions.Single();
+            Assert.Equal((short)ErrorCode.None, partition.ErrorCode);
+            Assert.True(partition.Records?.Length > 0, $"round {round}: no records");
+        }
+    }
+
+    [Fact]
     public async Task Hundreds_of_connections_are_served_at_once()
     {
         await using var broker = await BrokerProcess.StartAsync();

@@ -16,18 +16,25 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
 {
     private static readonly RecordsPayload NoRecords = new(ReadOnlyMemory<byte>.Empty);
 
-    protected override async ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
+    protected override ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
     {
+        // A fetch that can be answered at once (data there, or no wait asked) takes no async state machine, no
+        // closures and no wait list: only a long poll that has to wait pays for them.
         var deadline = Timers.TimerWheel.NowMs + Math.Max(0, request.MaxWaitMs);
+        List<Task>? waitFor = null;
+        var (response, bytes) = ReadOnce(request, ref waitFor);
+        return Answered(request, response, bytes, deadline, waitFor)
+            ? ValueTask.FromResult(Response.Of(response))
+            : LongPollAsync(request, deadline, waitFor!, cancellation);
+    }
+
+    private static bool Answered(FetchRequest request, FetchResponse response, long bytes, long deadline, List<Task>? waitFor) =>
+        bytes >= request.MinBytes || deadline - Timers.TimerWheel.NowMs <= 0 || waitFor is null || response.ErrorCode != 0;
+
+    private async ValueTask<Response> LongPollAsync(FetchRequest request, long deadline, List<Task> waitFor, CancellationToken cancellation)
+    {
         while (true)
         {
-            var waitFor = new List<Task>();
-            var (response, bytes) = ReadOnce(request, waitFor);
-            var remainingMs = deadline - Timers.TimerWheel.NowMs;
-            if (bytes >= request.MinBytes || remainingMs <= 0 || waitFor.Count == 0 || response.ErrorCode != 0)
-            {
-                return Response.Of(response);
-            }
             // Wait for an append to any fetched partition, or the deadline on the purgatory's wheel; then read again.
             var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var timer = broker.Purgatory.Schedule(deadline, () => expired.TrySetResult());
@@ -38,10 +45,18 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
             }
             timer.Cancel();
             cancellation.ThrowIfCancellationRequested();
+
+            List<Task>? next = null;
+            var (response, bytes) = ReadOnce(request, ref next);
+            if (Answered(request, response, bytes, deadline, next))
+            {
+                return Response.Of(response);
+            }
+            waitFor = next!;
         }
     }
 
-    private (FetchResponse Response, long Bytes) ReadOnce(FetchRequest request, List<Task> waitFor)
+    private (FetchResponse Response, long Bytes) ReadOnce(FetchRequest request, ref List<Task>? waitFor)
     {
         var response = new FetchResponse();
         var budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
@@ -85,7 +100,7 @@ public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchReques
                 data.ErrorCode = (short)error;
                 if (region.IsEmpty)
                 {
-                    waitFor.Add(appended);
+                    (waitFor ??= []).Add(appended);
                     continue;
                 }
                 data.Records = new RecordsPayload(new FileRegionRecords(region));
