@@ -120,17 +120,7 @@ public static class ProduceAllocation
                 PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new RecordsPayload(BatchFactory.Build(records * (RecordBytes + 12) + 58, RecordBytes)) }],
             }],
         };
-        var writer = new ProtocolWriter();
-        writer.WriteInt32(0);
-        writer.WriteInt16(ProduceRequest.ApiKey);
-        writer.WriteInt16(ProduceVersion);
-        writer.WriteInt32(1);
-        writer.WriteNullableString("produce-alloc", flexible: false);
-        request.Write(writer, ProduceVersion);
-        writer.PatchInt32(0, writer.BufferedCount - 4);
-        var frame = writer.Buffered.ToArray();
-        writer.Release();
-        return frame;
+        return Frame(request, ProduceVersion);
     }
 
     private static byte[] FetchFrame(int maxBytes)
@@ -146,13 +136,19 @@ public static class ProduceAllocation
                 Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = maxBytes }],
             }],
         };
+        return Frame(request, FetchVersion);
+    }
+
+    /// <summary>A whole request frame (size prefix, header v1, body), encoded once and sent as it is every time.</summary>
+    private static byte[] Frame<TRequest>(TRequest request, short version) where TRequest : IRequestMessage
+    {
         var writer = new ProtocolWriter();
         writer.WriteInt32(0);
-        writer.WriteInt16(FetchRequest.ApiKey);
-        writer.WriteInt16(FetchVersion);
-        writer.WriteInt32(2);
+        writer.WriteInt16(TRequest.ApiKey);
+        writer.WriteInt16(version);
+        writer.WriteInt32(TRequest.ApiKey); // the correlation id: one request at a time per kind, any value does
         writer.WriteNullableString("produce-alloc", flexible: false);
-        request.Write(writer, FetchVersion);
+        request.Write(writer, version);
         writer.PatchInt32(0, writer.BufferedCount - 4);
         var frame = writer.Buffered.ToArray();
         writer.Release();
