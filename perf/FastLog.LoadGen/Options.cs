@@ -18,7 +18,7 @@ internal sealed partial record Options
     [
         "--bootstrap", "--topic", "--partitions", "--record-bytes", "--producers", "--acks", "--compression",
         "--linger-ms", "--batch-bytes", "--duration", "--warmup", "--rate", "--messages", "--json", "--plot",
-        "--broker-metrics", "--fsync-dir",
+        "--broker-metrics", "--fsync-dir", "--baseline", "--max-regression",
     ];
 
     private static readonly HashSet<string> FlagOptions = ["--keep-topic"];
@@ -60,6 +60,12 @@ internal sealed partial record Options
     /// <summary>Keep the fresh topic after the run instead of deleting it.</summary>
     public bool KeepTopic { get; init; }
 
+    /// <summary>An earlier run's --json results to compare this run with (Reporting/RegressionCheck.cs); null: none.</summary>
+    public string? BaselinePath { get; init; }
+
+    /// <summary>How much worse than the baseline the p99 and the throughput may get, in percent.</summary>
+    public double MaxRegressionPercent { get; init; } = 10;
+
     public static Options Parse(IReadOnlyList<string> args)
     {
         var r = OptionReader.Read(args, ValueOptions, FlagOptions);
@@ -85,6 +91,8 @@ internal sealed partial record Options
             KeepTopic = r.Flag("--keep-topic"),
             BrokerMetricsUrl = r.Text("--broker-metrics"),
             FsyncDirectory = r.Text("--fsync-dir"),
+            BaselinePath = ExistingFile(r, "--baseline"),
+            MaxRegressionPercent = r.Number("--max-regression", 0, exclusive: true, 10_000, "percent") ?? 10,
         };
         options.CheckFitsWorkload(r);
         return options;
@@ -120,6 +128,10 @@ internal sealed partial record Options
         if (Workload == WorkloadKind.Consume && Topic is null && Messages is null)
         {
             throw new UsageException("consume needs --messages N to fill its fresh topic, or --topic to read an existing one");
+        }
+        if (r.Has("--max-regression") && BaselinePath is null)
+        {
+            throw new UsageException("--max-regression needs --baseline FILE (an earlier run's --json results)");
         }
         if (Rate is { } rate && rate < Producers)
         {
@@ -172,6 +184,15 @@ internal sealed partial record Options
             throw new UsageException($"{name} {path} is a folder; give a file name");
         }
         return path;
+    }
+
+    private static string? ExistingFile(OptionReader r, string name)
+    {
+        if (r.Text(name) is not { } path)
+        {
+            return null;
+        }
+        return File.Exists(path) ? path : throw new UsageException($"{name} {path}: no such file");
     }
 
     [GeneratedRegex("^[a-zA-Z0-9._-]+$")]

@@ -13,4 +13,7 @@ internal static class ExitCodes
 
     /// <summary>The run could not start: no broker answered, the broker advertises another address, or the topic is unusable.</summary>
     public const int SetupFailed = 3;
+
+    /// <summary>Every message went through, but the p99 or the throughput got worse than --baseline allows.</summary>
+    public const int Regressed = 4;
 }

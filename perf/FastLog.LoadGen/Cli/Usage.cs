@@ -35,6 +35,10 @@ internal static class Usage
           --rate R                messages/s over all producers (produce-rate: required; end-to-end: optional)
           --messages N            consume: messages to produce into the topic before reading it
           --json FILE             write the results as JSON
+          --baseline FILE         compare with an earlier run's --json results (same workload and client options):
+                                  exit 4 when the p99 rose, or the throughput of an unpaced run fell, by more
+                                  than --max-regression
+          --max-regression PCT    the tolerance of --baseline in percent (default 10)
           --plot FILE.html        write a self-contained latency-by-percentile plot (HTML with inline SVG)
           --broker-metrics URL    the broker's GET /metrics (metrics.listener), read before and after: reports its
                                   CPU seconds, mean writer batch, allocated bytes per message and GC counts
@@ -46,7 +50,8 @@ internal static class Usage
         percentiles from an HdrHistogram (1 us to 60 s, 3 significant digits). One progress line per second.
 
         Exit codes: 0 success, 1 a message failed or was never acknowledged (or never consumed, end-to-end),
-        2 bad command line, 3 could not start (no broker, foreign advertised address, unusable topic).
+        2 bad command line, 3 could not start (no broker, foreign advertised address, unusable topic), 4 slower than
+        --baseline allows.
 
         Examples:
           ... -- produce-max --duration 10 --record-bytes 1024 --json max.json --plot max.html

@@ -14,6 +14,16 @@ internal static class WorkloadRunner
 {
     public static int Run(Options options, CancellationToken stop)
     {
+        RunResult? baseline;
+        try
+        {
+            baseline = LoadBaseline(options);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         var startUtc = DateTime.UtcNow;
         var progress = new ProgressLine();
         try
@@ -50,7 +60,11 @@ internal static class WorkloadRunner
                 {
                     Console.Error.WriteLine("no plot written: no latency was measured");
                 }
-                return outcome.AllDelivered ? ExitCodes.Ok : ExitCodes.DeliveryFailed;
+                if (!outcome.AllDelivered)
+                {
+                    return ExitCodes.DeliveryFailed;
+                }
+                return baseline is null || !CompareWith(baseline, options, result) ? ExitCodes.Ok : ExitCodes.Regressed;
             }
             finally
             {
@@ -77,6 +91,34 @@ internal static class WorkloadRunner
             Console.Error.WriteLine($"error: {e.Error.Code}: {e.Error.Reason}");
             return ExitCodes.SetupFailed;
         }
+    }
+
+    /// <summary>Before the run: a baseline that does not measure the same thing is refused at once.</summary>
+    private static RunResult? LoadBaseline(Options options)
+    {
+        if (options.BaselinePath is not { } path)
+        {
+            return null;
+        }
+        var baseline = RegressionCheck.Load(path);
+        var differences = RegressionCheck.Differences(baseline, WorkloadNames.Name(options.Workload), options);
+        if (differences.Count > 0)
+        {
+            throw new UsageException($"--baseline {path} measured something else: {string.Join("; ", differences)}");
+        }
+        return baseline;
+    }
+
+    /// <summary>Prints the comparison; true when this run is worse than the baseline allows.</summary>
+    private static bool CompareWith(RunResult baseline, Options options, RunResult result)
+    {
+        var (lines, regressed) = RegressionCheck.Compare(baseline, result, options.MaxRegressionPercent);
+        Console.WriteLine($"against --baseline {options.BaselinePath} (from {baseline.StartUtc:yyyy-MM-dd HH:mm} UTC):");
+        foreach (var line in lines)
+        {
+            Console.WriteLine($"  {line}");
+        }
+        return regressed;
     }
 
     private static void Write(string? path, string what, Action<string> write)
