@@ -51,6 +51,7 @@ public sealed class RawProtocolTests
         {
             // A wait of ten minutes: an answer within the test's time can only come from the append waking it.
             await fetcher.SendAsync(Fetch(topic, offset: round * 2, maxWaitMs: 600_000, partitionMaxBytes: 1 << 20), 11, correlationId: round);
+            await Task.Delay(50); // lets the fetch park in its long poll first (were it answered at once, the test still holds)
             await producer.SendAsync(Produce(topic, (0, Batch(2))), 7, correlationId: round);
             Assert.Equal(round, (await producer.ReceiveAsync()).CorrelationId);
 

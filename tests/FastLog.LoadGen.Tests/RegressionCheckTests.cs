@@ -66,6 +66,10 @@ public sealed class RegressionCheckTests : IDisposable
         Assert.Equal(["record bytes 100 in the baseline, 200 now", "acks 1 in the baseline, all now"], differences);
         Assert.Empty(RegressionCheck.Differences(baseline, "produce-rate", Options.Parse(["produce-rate", "--rate", "5000"])));
         Assert.Contains("not a results file", Assert.Throws<UsageException>(() => RegressionCheck.Load(garbage)).Message);
+        var otherShape = Path.Combine(_dir, "other.json");
+        File.WriteAllText(otherShape, "{\"workload\": \"produce-max\"}");
+        Assert.Contains("not a results file", Assert.Throws<UsageException>(() => RegressionCheck.Load(otherShape)).Message);
+        Assert.Equal(["partitions 1 in the baseline, 4 now"], RegressionCheck.Differences(baseline, "produce-rate", Options.Parse(["produce-rate", "--rate", "5000", "--partitions", "4"])));
     }
 
     [Fact]

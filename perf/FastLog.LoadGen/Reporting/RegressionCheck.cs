@@ -20,8 +20,13 @@ internal static class RegressionCheck
     {
         try
         {
-            return JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Settings)
-                ?? throw new UsageException($"--baseline {path} holds no results");
+            var baseline = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Settings);
+            // Valid JSON of another shape leaves the parts this check reads null.
+            if (baseline is not { Workload: not null, Options: not null, Rates: not null, Topic: not null })
+            {
+                throw new UsageException($"--baseline {path}: not a results file of --json (no workload, options, topic or rates)");
+            }
+            return baseline;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -48,6 +53,11 @@ internal static class RegressionCheck
         Same("linger ms", baseline.Options.LingerMs, options.LingerMs);
         Same("batch bytes", baseline.Options.BatchBytes, options.BatchBytes);
         Same("rate", baseline.Options.Rate, options.Rate);
+        Same("messages", baseline.Options.Messages, options.Messages);
+        if (options.Topic is null)
+        {
+            Same("partitions", baseline.Topic.Partitions, options.Partitions); // an existing --topic has its own
+        }
         return differences;
     }
 

@@ -64,6 +64,11 @@ internal static class WorkloadRunner
                 {
                     return ExitCodes.DeliveryFailed;
                 }
+                if (baseline is not null && stop.IsCancellationRequested)
+                {
+                    Console.WriteLine($"not compared with --baseline {options.BaselinePath}: the run was stopped early");
+                    return ExitCodes.Ok;
+                }
                 return baseline is null || !CompareWith(baseline, options, result) ? ExitCodes.Ok : ExitCodes.Regressed;
             }
             finally

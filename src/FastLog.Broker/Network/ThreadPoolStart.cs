@@ -20,6 +20,7 @@ internal sealed class ThreadPoolStart(Func<ReadOnlyMemory<byte>, CancellationTok
         _frame = frame;
         _cancellation = cancellation;
         var version = _core.Version;
+        // Unsafe: no ExecutionContext flows to the request (nothing in the broker keeps state in an AsyncLocal).
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return new ValueTask<ProcessedRequest>(this, version);
     }
