@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FastLog.TestSupport;
 
@@ -42,27 +41,5 @@ public sealed class BaselineRunTests : IDisposable
         Assert.Contains("workload produce-max in the baseline, produce-rate now", other.Error);
     }
 
-    private static (int ExitCode, string Output, string Error) Run(string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FastLog.LoadGen.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the load generator");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the load generator ran longer than 2 minutes: {string.Join(' ', args)}");
-        }
-        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
-    }
+    private static ToolRun Run(string[] args) => ToolProcess.Run("FastLog.LoadGen.dll", args);
 }

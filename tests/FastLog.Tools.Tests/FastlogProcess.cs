@@ -1,45 +1,9 @@
-using System.Diagnostics;
+using FastLog.TestSupport;
 
 namespace FastLog.Tools.Tests;
 
-/// <summary>What a run of the tool left: its exit code and everything it printed.</summary>
-public sealed record ToolRun(int ExitCode, string Output, string Error)
-{
-    public string[] Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
-}
-
-/// <summary>
-/// Runs the built fastlog.dll (copied next to the tests by the project reference) as a real process, so exit
-/// codes and output buffering are tested exactly as a shell sees them.
-/// </summary>
+/// <summary>The built fastlog.dll run as a real process (<see cref="ToolProcess"/>).</summary>
 public static class FastlogProcess
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-    public static ToolRun Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastlog.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start fastlog");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"fastlog {string.Join(' ', args)} ran longer than {Timeout}");
-        }
-        return new ToolRun(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
-    }
+    public static ToolRun Run(params string[] args) => ToolProcess.Run("fastlog.dll", args);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using FastLog.Protocol.Records;
+using FastLog.TestSupport;
 using Record = FastLog.Protocol.Records.Record;
 
 namespace FastLog.Tools.Tests;
