@@ -17,8 +17,10 @@ namespace FastLog.Benchmarks.Produce;
 /// broker's (its timers and background threads included). With `--types` the runtime's allocation samples (one
 /// per ~100 KB allocated) are tallied by type instead, to show where the bytes go.
 /// With `--fetch` the same for fetch requests instead: after the produce warm-up, one consumer fetching the log's
-/// first batch over and over (max.wait.ms 0, the data always there).
-/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--fetch] [--types]`
+/// first batch over and over (max.wait.ms 0, the data always there). With `--long-poll` a consumer on a second
+/// connection fetches at the log's end (max.wait.ms 500, the clients' default), the fetch is given 0.5 ms to park in the purgatory, and
+/// the producer's next request wakes it: the figure is per cycle of one produce and one woken fetch.
+/// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--fetch | --long-poll] [--types]`
 /// (`--records`: records per request, one batch; default 1. `--in-flight`: requests sent ahead of the answers,
 /// as librdkafka pipelines them; default 1).
 /// </summary>
@@ -29,11 +31,15 @@ public static class ProduceAllocation
     private const short ProduceVersion = 7;
     private const short FetchVersion = 11;
 
+    /// <summary>A fetch offset no log reaches, found in the encoded frame to patch each cycle's offset into.</summary>
+    private const long OffsetMarker = 0x0123_4567_89AB_CDEF;
+
     public static async Task RunAsync(string[] args)
     {
         var requests = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 20_000;
         var byType = args.Contains("--types");
         var fetch = args.Contains("--fetch");
+        var longPoll = args.Contains("--long-poll");
         var recordsAt = Array.IndexOf(args, "--records");
         var inFlightAt = Array.IndexOf(args, "--in-flight");
         var inFlight = inFlightAt > 0 && inFlightAt + 1 < args.Length ? int.Parse(args[inFlightAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
@@ -64,14 +70,33 @@ public static class ProduceAllocation
             }
 
             string what;
-            if (fetch)
+            using var consumer = longPoll ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true } : null;
+            var fetchAtEnd = Array.Empty<byte>();
+            var offsetAt = 0;
+            var end = (long)(warmup + inFlight - 1) * records;
+            if (longPoll)
+            {
+                if (inFlight > 1)
+                {
+                    throw new ArgumentException("--long-poll waits for each answer: --in-flight must be 1");
+                }
+                consumer!.Connect(broker.BoundEndPoints[0].EndPoint);
+                fetchAtEnd = FetchFrame(maxBytes: 1 << 20, maxWaitMs: 500, OffsetMarker); // the clients' default wait
+                offsetAt = fetchAtEnd.AsSpan().IndexOf(BitConverter.GetBytes(BinaryPrimitives.ReverseEndianness(OffsetMarker)));
+                for (var i = 0; i < warmup; i++, end += records)
+                {
+                    LongPollCycle(socket, frame, consumer, fetchAtEnd, offsetAt, end, answer);
+                }
+                what = $"cycles of a produce request of {records:N0} x {RecordBytes} B records and a fetch parked at the log end that it wakes";
+            }
+            else if (fetch)
             {
                 // The log now holds the warm-up's batches: fetch its first one over and over, data always there.
                 for (var i = 1; i < inFlight; i++)
                 {
                     RoundTrip(socket, frame, answer); // answers of the produce requests still in flight
                 }
-                frame = FetchFrame(maxBytes: frame.Length);
+                frame = FetchFrame(maxBytes: frame.Length, maxWaitMs: 0, fetchOffset: 0);
                 for (var i = 0; i < warmup; i++)
                 {
                     FetchRoundTrip(socket, frame, answer);
@@ -88,7 +113,12 @@ public static class ProduceAllocation
             var collections = GC.CollectionCount(0);
             for (var i = 0; i < requests; i++)
             {
-                if (fetch)
+                if (longPoll)
+                {
+                    LongPollCycle(socket, frame, consumer!, fetchAtEnd, offsetAt, end, answer);
+                    end += records;
+                }
+                else if (fetch)
                 {
                     FetchRoundTrip(socket, frame, answer);
                 }
@@ -123,20 +153,37 @@ public static class ProduceAllocation
         return Frame(request, ProduceVersion);
     }
 
-    private static byte[] FetchFrame(int maxBytes)
+    private static byte[] FetchFrame(int maxBytes, int maxWaitMs, long fetchOffset)
     {
         var request = new FetchRequest
         {
-            MaxWaitMs = 0,
+            MaxWaitMs = maxWaitMs,
             MinBytes = 1,
             MaxBytes = maxBytes,
             Topics = [new FetchRequest.FetchTopic
             {
                 Topic = Topic,
-                Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = maxBytes }],
+                Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = fetchOffset, PartitionMaxBytes = maxBytes }],
             }],
         };
         return Frame(request, FetchVersion);
+    }
+
+    /// <summary>
+    /// A fetch at <paramref name="end"/> sent first and given 0.5 ms to park (spun, not slept: a sleep is 1 ms or
+    /// more), then a produce whose append wakes it; both answers are read.
+    /// </summary>
+    private static void LongPollCycle(Socket producer, byte[] produce, Socket consumer, byte[] fetch, int offsetAt, long end, byte[] answer)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(fetch.AsSpan(offsetAt), end);
+        consumer.Send(fetch);
+        var parked = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 2000;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < parked)
+        {
+            Thread.SpinWait(20);
+        }
+        RoundTrip(producer, produce, answer);
+        FetchAnswer(consumer, answer);
     }
 
     /// <summary>A whole request frame (size prefix, header v1, body), encoded once and sent as it is every time.</summary>
@@ -158,6 +205,11 @@ public static class ProduceAllocation
     private static void FetchRoundTrip(Socket socket, byte[] frame, byte[] answer)
     {
         socket.Send(frame);
+        FetchAnswer(socket, answer);
+    }
+
+    private static void FetchAnswer(Socket socket, byte[] answer)
+    {
         ReceiveExactly(socket, answer.AsSpan(0, 4));
         var size = BinaryPrimitives.ReadInt32BigEndian(answer);
         ReceiveExactly(socket, answer.AsSpan(0, size));

@@ -58,7 +58,7 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
         }
 
         Header(text, "fastlog_partitions", "gauge", "Partitions hosted.");
-        Sample(text, "fastlog_partitions", null, services.Replicas.All.Count());
+        Sample(text, "fastlog_partitions", null, services.Replicas.All.Length);
         if (cleaner is not null)
         {
             RenderCleaner(text, cleaner);

@@ -302,27 +302,31 @@ public sealed class ClientConnection : IDisposable
         {
             writer.WriteEmptyTaggedFields();
         }
-        response.Body.Write(writer, response.VersionOverride ?? header.ApiVersion);
-        (response.Body as IReleasableMessage)?.Release();
-        writer.PatchInt32(0, checked((int)(writer.TotalLength - SizePrefixBytes)));
+        // A pooled body goes back once its frame is sent, not when it is encoded: the frame's splices (a fetch's
+        // records) are its objects, read by the send.
+        var pooled = response.Body as IReleasableMessage;
         ValueTask sending;
         try
         {
+            response.Body.Write(writer, response.VersionOverride ?? header.ApiVersion);
+            writer.PatchInt32(0, checked((int)(writer.TotalLength - SizePrefixBytes)));
             sending = _sender.SendAsync(writer, cancellation);
         }
         catch (Exception e)
         {
+            pooled?.Release();
             return ValueTask.FromResult(SendFailed(e));
         }
         if (sending.IsCompletedSuccessfully)
         {
             sending.GetAwaiter().GetResult(); // consumed, so a pooled source behind it goes back to its pool
+            pooled?.Release();
             return ValueTask.FromResult(true);
         }
-        return AwaitSendAsync(sending);
+        return AwaitSendAsync(sending, pooled);
     }
 
-    private async ValueTask<bool> AwaitSendAsync(ValueTask sending)
+    private async ValueTask<bool> AwaitSendAsync(ValueTask sending, IReleasableMessage? pooled)
     {
         try
         {
@@ -332,6 +336,10 @@ public sealed class ClientConnection : IDisposable
         catch (Exception e)
         {
             return SendFailed(e);
+        }
+        finally
+        {
+            pooled?.Release();
         }
     }
 

@@ -3,8 +3,8 @@ using FastLog.Storage;
 namespace FastLog.Broker.Partitions;
 
 /// <summary>
-/// A partition this broker leads: its log, its high watermark, and the signal that wakes fetches waiting
-/// for new data. On one node the in-sync replica set is the leader alone, so the high watermark follows the
+/// A partition this broker leads: its log, its high watermark, and the fetches waiting for it to move (the
+/// purgatory's watch list for this partition; their deadlines are on the purgatory's timer wheel). On one node the in-sync replica set is the leader alone, so the high watermark follows the
 /// log end offset once an append is durable.
 /// </summary>
 public sealed class Partition
@@ -13,8 +13,8 @@ public sealed class Partition
     public const int LeaderEpoch = 0;
 
     private readonly Lock _highWatermarkLock = new();
-    private TaskCompletionSource _appended = NewSignal();
-    private bool _appendedObserved; // NextAppend handed out the current signal: only then is a new one needed
+    private List<WatchEntry> _watchers = []; // fetches waiting for the next move, called once and dropped by it
+    private List<WatchEntry>? _spareWatchers; // the list called last time, reused: waking the fetches allocates nothing
 
     public Partition(TopicPartition id, PartitionLog log)
     {
@@ -35,19 +35,36 @@ public sealed class Partition
     public long LogEndOffset => Log.LogEndOffset;
 
     /// <summary>
-    /// Completes when the high watermark next moves; fetch long polls wait on it. Take it before reading the high
-    /// watermark: a move between the two then completes it, instead of going unseen until the poll times out.
+    /// Calls <paramref name="watcher"/> with <paramref name="token"/> when the high watermark next moves past
+    /// <paramref name="observedHighWatermark"/> (what the watcher's fetch read). False, and no watch, when it already
+    /// has: the move between the fetch's read and this call is not missed, the fetch reads again instead.
     /// </summary>
-    public Task NextAppend
+    public bool Watch(IAppendWatcher watcher, long token, long observedHighWatermark)
     {
-        get
+        lock (_highWatermarkLock)
         {
-            // Under the lock the high watermark moves under: a fetch that takes the signal before a move gets it
-            // completed by that move, and one that takes it after reads the moved high watermark.
-            lock (_highWatermarkLock)
+            if (Log.HighWatermark != observedHighWatermark)
             {
-                _appendedObserved = true;
-                return _appended.Task;
+                return false;
+            }
+            _watchers.Add(new WatchEntry(watcher, token));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends a watch that was not called (its fetch was answered by another partition, expired or was cancelled), so
+    /// a partition that sees no appends keeps no list of long-gone fetches.
+    /// </summary>
+    public void Unwatch(IAppendWatcher watcher, long token)
+    {
+        lock (_highWatermarkLock)
+        {
+            var index = _watchers.IndexOf(new WatchEntry(watcher, token));
+            if (index >= 0)
+            {
+                _watchers[index] = _watchers[^1];
+                _watchers.RemoveAt(_watchers.Count - 1);
             }
         }
     }
@@ -58,7 +75,7 @@ public sealed class Partition
     /// </summary>
     public void AdvanceHighWatermark(long durableEnd)
     {
-        TaskCompletionSource? taken = null;
+        List<WatchEntry> called;
         lock (_highWatermarkLock)
         {
             if (durableEnd <= Log.HighWatermark)
@@ -66,16 +83,26 @@ public sealed class Partition
                 return;
             }
             Log.HighWatermark = durableEnd;
-            // A signal nobody took is left as it is: with no fetch waiting, an append costs no new signal.
-            if (_appendedObserved)
+            if (_watchers.Count == 0)
             {
-                taken = _appended;
-                _appended = NewSignal();
-                _appendedObserved = false;
+                return;
             }
+            // The watches are taken whole and the lists swapped: the watchers are called outside the lock, and
+            // a watcher that watches again lands in the fresh list.
+            called = _watchers;
+            _watchers = _spareWatchers ?? [];
+            _spareWatchers = null;
         }
-        taken?.TrySetResult(); // outside the lock: waking the fetches is not the writer's to wait for
+        foreach (var watch in called)
+        {
+            watch.Watcher.Appended(watch.Token);
+        }
+        called.Clear();
+        lock (_highWatermarkLock)
+        {
+            _spareWatchers ??= called;
+        }
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly record struct WatchEntry(IAppendWatcher Watcher, long Token);
 }

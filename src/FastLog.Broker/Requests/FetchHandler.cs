@@ -1,6 +1,6 @@
-using FastLog.Broker.Fetch;
 using FastLog.Broker.Network;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Timers;
 using FastLog.Protocol.Messages;
 using FastLog.Storage;
 using FastLog.Storage.Segments;
@@ -11,104 +11,93 @@ namespace FastLog.Broker.Requests;
 /// Fetch for consumers: batches below the high watermark, within the partition and response byte limits, and
 /// a long poll of up to max.wait.ms until min.bytes are there. Without transactions the last stable offset is
 /// the high watermark. Fetch sessions are not kept: session id 0 tells clients to send full fetches.
+/// Requests are decoded into a pooled <see cref="FetchExchange"/> and wait in its <see cref="FetchLongPoll"/>:
+/// a fetch allocates nothing in steady state, whether it is answered at once or after a wait.
 /// </summary>
-public sealed class FetchHandler(BrokerServices broker) : ApiHandler<FetchRequest>
+public sealed class FetchHandler(BrokerServices broker) : IApiHandler
 {
-    private static readonly RecordsPayload NoRecords = new(ReadOnlyMemory<byte>.Empty);
+    public short ApiKey => FetchRequest.ApiKey;
+    public short MinVersion => FetchRequest.LowestVersion;
+    public short MaxVersion => FetchRequest.HighestVersion;
+    public short AdvertisedMinVersion => FetchRequest.LowestVersion;
 
-    protected override ValueTask<Response> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellation)
+    public bool IsFlexible(short version) => FetchRequest.IsFlexible(version);
+
+    public IMessage Decode(ReadOnlyMemory<byte> body, short version) => FetchExchange.Decode(body, version);
+
+    public ValueTask<Response> HandleAsync(RequestContext context, IMessage request, CancellationToken cancellation)
     {
-        // A fetch that can be answered at once (data there, or no wait asked) takes no async state machine, no
-        // closures and no wait list: only a long poll that has to wait pays for them.
-        var deadline = Timers.TimerWheel.NowMs + Math.Max(0, request.MaxWaitMs);
-        List<Task>? waitFor = null;
-        var (response, bytes) = ReadOnce(request, ref waitFor);
-        return Answered(request, response, bytes, deadline, waitFor)
-            ? ValueTask.FromResult(Response.Of(response))
-            : LongPollAsync(request, deadline, waitFor!, cancellation);
+        var exchange = (FetchExchange)request;
+        exchange.DeadlineMs = TimerWheel.NowMs + Math.Max(0, exchange.MaxWaitMs);
+        return ReadAndDecide(exchange)
+            ? ValueTask.FromResult(Response.Of(exchange))
+            : exchange.LongPoll.Start(this, broker.Purgatory, cancellation);
     }
 
-    private static bool Answered(FetchRequest request, FetchResponse response, long bytes, long deadline, List<Task>? waitFor) =>
-        bytes >= request.MinBytes || deadline - Timers.TimerWheel.NowMs <= 0 || waitFor is null || response.ErrorCode != 0;
-
-    private async ValueTask<Response> LongPollAsync(FetchRequest request, long deadline, List<Task> waitFor, CancellationToken cancellation)
+    /// <summary>
+    /// Reads every partition of the fetch into its slot; true when that answers it: min.bytes are there, the
+    /// deadline passed, a partition failed (its error goes out at once, as Kafka answers), or nothing could bring more.
+    /// </summary>
+    internal bool ReadAndDecide(FetchExchange exchange)
     {
-        while (true)
-        {
-            // Wait for an append to any fetched partition, or the deadline on the purgatory's wheel; then read again.
-            var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var timer = broker.Purgatory.Schedule(deadline, () => expired.TrySetResult());
-            using (cancellation.Register(() => expired.TrySetCanceled(cancellation)))
-            {
-                waitFor.Add(expired.Task);
-                await Task.WhenAny(waitFor).ConfigureAwait(false);
-            }
-            timer.Cancel();
-            cancellation.ThrowIfCancellationRequested();
-
-            List<Task>? next = null;
-            var (response, bytes) = ReadOnce(request, ref next);
-            if (Answered(request, response, bytes, deadline, next))
-            {
-                return Response.Of(response);
-            }
-            waitFor = next!;
-        }
-    }
-
-    private (FetchResponse Response, long Bytes) ReadOnce(FetchRequest request, ref List<Task>? waitFor)
-    {
-        var response = new FetchResponse();
-        var budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
+        var budget = exchange.MaxBytes <= 0 ? int.MaxValue : exchange.MaxBytes;
         long total = 0;
-        foreach (var topic in request.Topics)
+        var waitable = false;
+        var failed = false;
+        for (var t = 0; t < exchange.TopicCount; t++)
         {
-            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic };
-            response.Responses.Add(topicResponse);
-            foreach (var fetch in topic.Partitions)
+            var topic = exchange.Topic(t);
+            for (var p = topic.First; p < topic.First + topic.Count; p++)
             {
-                // Records are never null, even beside an error: librdkafka rejects a null record set
-                // ("invalid MessageSetSize -1"); Kafka sends an empty one.
-                var data = new FetchResponse.PartitionData
-                {
-                    PartitionIndex = fetch.Partition,
-                    HighWatermark = -1,
-                    LastStableOffset = -1,
-                    LogStartOffset = -1,
-                    AbortedTransactions = null,
-                    Records = NoRecords,
-                };
-                topicResponse.Partitions.Add(data);
-                var partition = broker.Replicas.Get(topic.Topic, fetch.Partition);
-                if (partition is null)
-                {
-                    data.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-                var appended = partition.NextAppend; // before the high watermark is read: see there
-                var highWatermark = partition.HighWatermark;
-                data.HighWatermark = highWatermark;
-                data.LastStableOffset = highWatermark;
-                data.LogStartOffset = partition.LogStartOffset;
-                if (fetch.FetchOffset < partition.LogStartOffset || fetch.FetchOffset > partition.LogEndOffset)
-                {
-                    data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
-                    continue;
-                }
-                var limit = (int)Math.Min(Math.Max(fetch.PartitionMaxBytes, 0), budget);
-                var region = Read(partition, fetch.FetchOffset, limit, minOneBatch: total == 0, highWatermark, out var error);
-                data.ErrorCode = (short)error;
-                if (region.IsEmpty)
-                {
-                    (waitFor ??= []).Add(appended);
-                    continue;
-                }
-                data.Records = new RecordsPayload(new FileRegionRecords(region));
-                total += region.Length;
-                budget -= region.Length;
+                ref var slot = ref exchange.Partition(p);
+                var bytes = ReadPartition(topic.Name, ref slot, budget, minOneBatch: total == 0);
+                total += bytes;
+                budget -= bytes;
+                waitable |= slot.WaitOn is not null;
+                failed |= slot.ErrorCode != 0;
             }
         }
-        return (response, total);
+        return total >= exchange.MinBytes || exchange.DeadlineMs - TimerWheel.NowMs <= 0 || !waitable || failed;
+    }
+
+    /// <summary>One partition's answer into its slot; the bytes it found.</summary>
+    private int ReadPartition(string topic, ref FetchExchange.PartitionWork slot, int budget, bool minOneBatch)
+    {
+        slot.ErrorCode = 0;
+        slot.HighWatermark = -1;
+        slot.LastStableOffset = -1;
+        slot.LogStartOffset = -1;
+        slot.Region = FileRegion.Empty;
+        slot.WaitOn = null;
+        var partition = broker.Replicas.Get(topic, slot.Index);
+        if (partition is null)
+        {
+            slot.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+            return 0;
+        }
+        var highWatermark = partition.HighWatermark;
+        slot.HighWatermark = highWatermark;
+        slot.LastStableOffset = highWatermark;
+        slot.LogStartOffset = partition.LogStartOffset;
+        if (slot.FetchOffset < partition.LogStartOffset || slot.FetchOffset > partition.LogEndOffset)
+        {
+            slot.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
+            return 0;
+        }
+        var limit = (int)Math.Min(Math.Max(slot.PartitionMaxBytes, 0), budget);
+        var region = Read(partition, slot.FetchOffset, limit, minOneBatch, highWatermark, out var error);
+        slot.ErrorCode = (short)error;
+        if (error != ErrorCode.None)
+        {
+            return 0;
+        }
+        // An append can bring more, whether this read found some bytes or none: a long poll short of min.bytes
+        // watches the partition from the high watermark this read saw, so a move since then is not missed (the
+        // watch is refused and the fetch reads again).
+        slot.WaitOn = partition;
+        slot.ObservedHighWatermark = highWatermark;
+        slot.Region = region;
+        return region.Length;
     }
 
     private static FileRegion Read(Partition partition, long offset, int maxBytes, bool minOneBatch, long highWatermark, out ErrorCode error)

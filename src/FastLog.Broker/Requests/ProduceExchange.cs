@@ -18,23 +18,21 @@ namespace FastLog.Broker.Requests;
 /// writer or pool thread, so a state machine per request would be allocated each time (a pooled one is taken on
 /// one thread and given back on another, where its pool's per-thread slot never serves it). This object walks the
 /// completions with one cached continuation and is itself the source of the request's
-/// <see cref="ValueTask{Response}"/>. It goes back to the pool once its response is encoded
+/// <see cref="ValueTask{Response}"/>. It goes back to the pool once its response is sent
 /// (<see cref="Release"/>), or when the wait's result is read if there is no response (acks=0).
 /// </summary>
 internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IReleasableMessage
 {
-    private const int RememberedTopicNames = 8;
     private const int MaxRetainedPartitions = 1024;
 
     private static readonly ObjectPool<ProduceExchange> Pool =
         new DefaultObjectPool<ProduceExchange>(new DefaultPooledObjectPolicy<ProduceExchange>(), maximumRetained: 1024);
 
     private readonly List<TopicSlice> _topics = [];
-    private readonly (byte[] Utf8, string Name)[] _topicNames = new (byte[], string)[RememberedTopicNames];
+    private readonly TopicNameCache _topicNames = new();
     private readonly Action _resume;
     private PartitionWork[] _partitions = new PartitionWork[4];
     private int _partitionCount;
-    private int _nextTopicNameSlot;
     private ManualResetValueTaskSourceCore<Response> _core; // continuations run where the last append completes
     private ConfiguredValueTaskAwaitable<AppendOutcome>.ConfiguredValueTaskAwaiter _waitingOn;
     private int _next;
@@ -102,7 +100,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
         }
         for (var t = 0; t < topics; t++)
         {
-            var name = ReadTopicName(ref reader);
+            var name = _topicNames.Read(ref reader);
             var partitions = reader.ReadArrayCount(flexible: false);
             if (partitions < 0)
             {
@@ -125,26 +123,6 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
                 };
             }
         }
-    }
-
-    /// <summary>Producers send the same few topics over and over: their names are decoded once per pooled exchange.</summary>
-    private string ReadTopicName(ref ProtocolReader reader)
-    {
-        if (!reader.TryReadStringBytes(flexible: false, out var utf8))
-        {
-            throw new ProtocolException("null where a topic name is required");
-        }
-        foreach (var (known, name) in _topicNames)
-        {
-            if (known is not null && utf8.SequenceEqual(known))
-            {
-                return name;
-            }
-        }
-        var decoded = System.Text.Encoding.UTF8.GetString(utf8);
-        _topicNames[_nextTopicNameSlot] = (utf8.ToArray(), decoded);
-        _nextTopicNameSlot = (_nextTopicNameSlot + 1) % RememberedTopicNames;
-        return decoded;
     }
 
     /// <summary>The response at the request's version: what <see cref="ProduceResponse"/> would write.</summary>
@@ -190,7 +168,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
         return new ValueTask<Response>(this, version);
     }
 
-    /// <summary>The encoded response no longer needs this object.</summary>
+    /// <summary>The response is sent (or never will be): this object is free.</summary>
     public void Release()
     {
         Reset();
