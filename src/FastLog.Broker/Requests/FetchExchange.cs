@@ -164,11 +164,11 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
                 throw new ProtocolException("null where a topic name is required");
             }
             var partitions = reader.ReadArrayCount(flexible: false);
-            if (partitions < 0)
+            if (partitions is < 0 or > int.MaxValue / sizeof(int))
             {
-                throw new ProtocolException("Partitions must not be null");
+                throw new ProtocolException($"forgotten partitions count {partitions}");
             }
-            reader.SkipBytes(checked(partitions * sizeof(int)));
+            reader.SkipBytes(partitions * sizeof(int));
         }
     }
 

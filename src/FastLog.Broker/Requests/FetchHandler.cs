@@ -36,9 +36,11 @@ public sealed class FetchHandler(BrokerServices broker) : IApiHandler
 
     /// <summary>
     /// Reads every partition of the fetch into its slot; true when that answers it: min.bytes are there, the
-    /// deadline passed, a partition failed (its error goes out at once, as Kafka answers), or nothing could bring more.
+    /// deadline passed (or <paramref name="deadlineReached"/>: the purgatory's wheel fired it, which may be up to a
+    /// tick before the clock says so), a partition failed (its error goes out at once, as Kafka answers), or nothing
+    /// could bring more.
     /// </summary>
-    internal bool ReadAndDecide(FetchExchange exchange)
+    internal bool ReadAndDecide(FetchExchange exchange, bool deadlineReached = false)
     {
         var budget = exchange.MaxBytes <= 0 ? int.MaxValue : exchange.MaxBytes;
         long total = 0;
@@ -57,7 +59,7 @@ public sealed class FetchHandler(BrokerServices broker) : IApiHandler
                 failed |= slot.ErrorCode != 0;
             }
         }
-        return total >= exchange.MinBytes || exchange.DeadlineMs - TimerWheel.NowMs <= 0 || !waitable || failed;
+        return total >= exchange.MinBytes || deadlineReached || exchange.DeadlineMs - TimerWheel.NowMs <= 0 || !waitable || failed;
     }
 
     /// <summary>One partition's answer into its slot; the bytes it found.</summary>

@@ -27,6 +27,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
     private long _lastToken; // never reset: no token is used twice by this object, across its uses from the pool
     private long _waiting; // the token of the wait in progress; 0 when none
     private bool _onWheel; // the wait in progress has an entry on the wheel
+    private bool _expired; // the wait ended by the wheel's call
 
     /// <summary>
     /// Waits until the fetch can be answered: the exchange's first read found less than min.bytes, and set each
@@ -42,9 +43,18 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         {
             _registration = cancellation.UnsafeRegister(static poll => ((FetchLongPoll)poll!).Interrupt(), this);
         }
-        lock (_lock)
+        try
         {
-            WaitLocked();
+            lock (_lock)
+            {
+                WaitLocked();
+            }
+        }
+        catch
+        {
+            _registration.Dispose();
+            _registration = default;
+            throw;
         }
         return new ValueTask<Response>(this, version);
     }
@@ -63,7 +73,15 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
 
     bool ITimerTarget.IsPending(long token) => Volatile.Read(ref _waiting) == token;
 
-    void ITimerTarget.Expire(long token) => Wake(token);
+    void ITimerTarget.Expire(long token)
+    {
+        if (Interlocked.CompareExchange(ref _waiting, 0, token) == token)
+        {
+            // The wheel may fire up to a tick before the deadline by the clock: its firing is the deadline.
+            _expired = true;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
 
     /// <summary>The woken wait, on the thread pool: reads again, then answers or waits again.</summary>
     void IThreadPoolWorkItem.Execute()
@@ -71,36 +89,24 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         Exception? failure = null;
         lock (_lock)
         {
-            var ended = _lastToken;
-            if (_onWheel && TimerWheel.NowMs < exchange.DeadlineMs)
+            var expired = _expired; // written before this item was queued
+            _expired = false;
+            try
             {
-                _wheel!.Abandoned(); // its entry stays in its bucket until purged
-            }
-            _onWheel = false;
-            for (var i = 0; i < exchange.PartitionCount; i++)
-            {
-                ref var slot = ref exchange.Partition(i);
-                slot.Watched?.Unwatch(this, ended);
-                slot.Watched = null;
-            }
-            if (_cancellation.IsCancellationRequested)
-            {
-                failure = new OperationCanceledException(_cancellation);
-            }
-            else
-            {
-                try
+                EndWaitLocked(expired);
+                if (_cancellation.IsCancellationRequested)
                 {
-                    if (!_handler!.ReadAndDecide(exchange))
-                    {
-                        WaitLocked();
-                        return;
-                    }
+                    failure = new OperationCanceledException(_cancellation);
                 }
-                catch (Exception e)
+                else if (!_handler!.ReadAndDecide(exchange, deadlineReached: expired))
                 {
-                    failure = e;
+                    WaitLocked();
+                    return;
                 }
+            }
+            catch (Exception e)
+            {
+                failure = e; // answered with it: an exception must not leave a thread-pool item
             }
         }
         _registration.Dispose(); // its callback only queues this work item: it never waits for this thread
@@ -115,30 +121,60 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         }
     }
 
+    /// <summary>Sets up the next wait under a new token; if that fails, nothing of it is left to call this object.</summary>
     private void WaitLocked()
     {
         var token = ++_lastToken;
         Volatile.Write(ref _waiting, token);
-        for (var i = 0; i < exchange.PartitionCount; i++)
+        try
         {
-            ref var slot = ref exchange.Partition(i);
-            if (slot.WaitOn is not { } partition)
+            for (var i = 0; i < exchange.PartitionCount; i++)
             {
-                continue;
+                ref var slot = ref exchange.Partition(i);
+                if (slot.WaitOn is not { } partition)
+                {
+                    continue;
+                }
+                if (!partition.Watch(this, token, slot.ObservedHighWatermark))
+                {
+                    Wake(token); // it moved since the read: read again at once
+                    return;
+                }
+                slot.Watched = partition;
             }
-            if (!partition.Watch(this, token, slot.ObservedHighWatermark))
-            {
-                Wake(token); // it moved since the read: read again at once
-                return;
-            }
-            slot.Watched = partition;
+            _wheel!.Schedule(exchange.DeadlineMs, this, token);
+            _onWheel = true;
         }
-        _wheel!.Schedule(exchange.DeadlineMs, this, token);
-        _onWheel = true;
+        catch
+        {
+            if (Interlocked.Exchange(ref _waiting, 0) != token)
+            {
+                return; // already woken: the queued work item goes on from here, and answers
+            }
+            EndWaitLocked(expired: false);
+            throw;
+        }
         if (_cancellation.IsCancellationRequested)
         {
             Wake(token); // cancelled while no wait was there for the registration's callback to wake
         }
+    }
+
+    /// <summary>Takes the ended wait's watches off its partitions, and tells the wheel when its entry stays behind.</summary>
+    private void EndWaitLocked(bool expired)
+    {
+        var ended = _lastToken;
+        for (var i = 0; i < exchange.PartitionCount; i++)
+        {
+            ref var slot = ref exchange.Partition(i);
+            slot.Watched?.Unwatch(this, ended);
+            slot.Watched = null;
+        }
+        if (_onWheel && !expired)
+        {
+            _wheel!.Abandoned(); // its entry stays in its bucket until reached or purged
+        }
+        _onWheel = false;
     }
 
     /// <summary>Ends wait <paramref name="token"/> if it is the one in progress; only the first caller wins.</summary>
