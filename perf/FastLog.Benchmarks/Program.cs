@@ -6,7 +6,7 @@ using FastLog.Benchmarks.Produce;
 // BenchmarkDotNet's own arguments pass through: --filter '*Crc*', --list flat, --inProcess, ...
 // "handoff-latency" runs the ring-versus-channel latency percentiles instead.
 // "group-commit" and "pipeline-append" run the append pipeline's throughput comparisons.
-// "produce-alloc" counts the bytes a broker allocates per produce request.
+// "produce-alloc" counts the bytes a broker allocates per produce request (per fetch with --fetch or --long-poll).
 // "fsync-tail" measures the device's fdatasync percentiles, idle and with every core busy.
 switch (args.Length > 0 ? args[0] : "")
 {
