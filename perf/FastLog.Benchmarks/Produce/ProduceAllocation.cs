@@ -20,6 +20,8 @@ namespace FastLog.Benchmarks.Produce;
 /// first batch over and over (max.wait.ms 0, the data always there). With `--long-poll` a consumer on a second
 /// connection fetches at the log's end (max.wait.ms 500, the clients' default), the fetch is given 0.5 ms to park in the purgatory, and
 /// the producer's next request wakes it: the figure is per cycle of one produce and one woken fetch.
+/// Produce runs also print the durable record rate and the process CPU (the client costs next to nothing, so both are
+/// the broker's).
 /// `dotnet run -c Release --project perf/FastLog.Benchmarks -- produce-alloc [requests] [--records N] [--in-flight N] [--fetch | --long-poll] [--types]`
 /// (`--records`: records per request, one batch; default 1. `--in-flight`: requests sent ahead of the answers,
 /// as librdkafka pipelines them; default 1).
