@@ -41,6 +41,48 @@ public sealed class RecoveryTests : IDisposable
         Assert.Empty(lines);
     }
 
+    [Theory]
+    [InlineData(SegmentPreallocation.ZeroAhead)]
+    [InlineData(SegmentPreallocation.Prepared)]
+    public void A_last_segment_trimmed_by_a_roll_the_crash_cut_short_keeps_its_batches_when_appended_to_again(SegmentPreallocation preallocation)
+    {
+        // A roll trims the full segment to its data and then creates the next one: a crash between the two leaves a
+        // last segment whose file ends exactly at its data. Recovery must count those bytes as written, or the
+        // zeroing ahead of the next appends starts from 0 and wipes them.
+        var log = PartitionLog.Create(Partition, _dir.Path, TestBatches.SmallSegments(1 << 20, preallocation), TestBatches.Cache());
+        var written = new List<byte[]>();
+        for (var i = 0; i < 10; i++)
+        {
+            var batch = TestBatches.Make(2, valueBytes: 80);
+            log.Append(batch);
+            written.Add(batch);
+        }
+        log.Flush();
+        log.ActiveSegment.Trim();
+        var lines = new List<string>();
+
+        var reopened = Reopen(log, lines);
+        for (var i = 0; i < 10; i++)
+        {
+            var batch = TestBatches.Make(2, valueBytes: 80);
+            reopened.Append(batch);
+            written.Add(batch);
+        }
+        reopened.Flush();
+        if (preallocation == SegmentPreallocation.Prepared)
+        {
+            // The preparer zeroes ahead on its own thread: give it the time to do its worst.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (reopened.ActiveSegment.PreparedUpTo < reopened.ActiveSegment.Size + 4096 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+        }
+
+        Assert.Equal(written, TestBatches.ReadAll(reopened).Select(b => b.Bytes));
+        Assert.Equal(written, TestBatches.ReadAll(Reopen(reopened, lines)).Select(b => b.Bytes));
+    }
+
     [Fact]
     public void A_torn_last_batch_is_cut_and_logged()
     {

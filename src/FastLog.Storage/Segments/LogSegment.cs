@@ -637,8 +637,11 @@ public sealed class LogSegment
         {
             // Drop the tail's blocks: bytes of a torn or stale batch must not survive to be parsed again later.
             SetFileLength(position);
-            _zeroedUpTo = position;
         }
+        // The recovered batches are written bytes, whatever the file's length was: zeroing ahead of the next
+        // appends starts after them. (A file that ended exactly at its data, a segment trimmed by a roll that a
+        // crash cut short, once left this at 0, and the zeros ahead of the first append wiped the segment.)
+        _zeroedUpTo = position;
         return new SegmentRecovery(position, _nextOffset, batches, cutReason, cutPosition);
     }
 
