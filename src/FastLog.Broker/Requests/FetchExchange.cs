@@ -79,22 +79,7 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
     }
 
     /// <summary>A decoded request; a malformed body throws <see cref="ProtocolException"/> and nothing is kept.</summary>
-    public static FetchExchange Decode(ReadOnlyMemory<byte> body, short version)
-    {
-        var exchange = Pool.Get();
-        try
-        {
-            var reader = new ProtocolReader(body);
-            exchange.Read(ref reader, version);
-            return exchange;
-        }
-        catch
-        {
-            exchange.Reset();
-            Pool.Return(exchange);
-            throw;
-        }
-    }
+    public static FetchExchange Decode(ReadOnlyMemory<byte> body, short version) => PooledRequest.Decode(Pool, body, version);
 
     public void Read(ref ProtocolReader reader, short version)
     {

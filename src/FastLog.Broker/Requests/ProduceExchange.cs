@@ -67,22 +67,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
     }
 
     /// <summary>A decoded request; a malformed body throws <see cref="ProtocolException"/> and nothing is kept.</summary>
-    public static ProduceExchange Decode(ReadOnlyMemory<byte> body, short version)
-    {
-        var exchange = Pool.Get();
-        try
-        {
-            var reader = new ProtocolReader(body);
-            exchange.Read(ref reader, version);
-            return exchange;
-        }
-        catch
-        {
-            exchange.Reset();
-            Pool.Return(exchange);
-            throw;
-        }
-    }
+    public static ProduceExchange Decode(ReadOnlyMemory<byte> body, short version) => PooledRequest.Decode(Pool, body, version);
 
     public void Read(ref ProtocolReader reader, short version)
     {
