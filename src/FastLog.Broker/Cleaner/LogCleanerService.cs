@@ -61,8 +61,7 @@ public sealed class LogCleanerService : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException
-                or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException)
+            catch (Exception e) when (IsCleaningFailure(e))
             {
                 // The log stays as it was (a cleaning swaps segments in only once they are whole). Kafka marks such a
                 // log uncleanable; here it rests a while so that it does not keep the other logs waiting.
@@ -85,6 +84,11 @@ public sealed class LogCleanerService : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A failure of one log (its disk, a corrupt batch), not of the cleaner: that log rests, the others go on.</summary>
+    private static bool IsCleaningFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException
+            or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException;
 
     private static TimeSpan FailureRest(TimeSpan backoff) => TimeSpan.FromTicks(Math.Max(10 * backoff.Ticks, TimeSpan.TicksPerSecond));
 
@@ -138,7 +142,27 @@ public sealed class LogCleanerService : IAsyncDisposable
                 }
                 var log = partition.Log;
                 compacted.Add(log.Partition);
-                var section = CleanableSection.Of(log, _checkpoints.FirstDirtyOffset(log), now, config.MinCompactionLagMs);
+                lock (_lock)
+                {
+                    if (IsResting(log.Partition))
+                    {
+                        continue;
+                    }
+                }
+                CleanableSection section;
+                try
+                {
+                    section = CleanableSection.Of(log, _checkpoints.FirstDirtyOffset(log), now, config.MinCompactionLagMs);
+                }
+                catch (Exception e) when (IsCleaningFailure(e))
+                {
+                    // Measuring one log failed: it rests like a log whose cleaning failed, and the others are still
+                    // chosen from (a throw from here once stopped the cleaner for every log, logging each backoff).
+                    var rest = FailureRest(TimeSpan.FromMilliseconds(_broker.Config.LogCleanerBackoffMs));
+                    _log($"{log.Partition}: cleaning failed, retried in {rest.TotalSeconds:F0} s: {e.Message}");
+                    Rest(log.Partition, rest);
+                    continue;
+                }
                 Metrics.RecordRatio(log.Partition, section.DirtyRatio);
                 if (CleanerSelection.Rank(section, config.MinCleanableDirtyRatio, config.MaxCompactionLagMs, now) is not { } rank)
                 {

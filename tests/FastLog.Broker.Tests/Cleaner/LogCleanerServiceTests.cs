@@ -84,4 +84,34 @@ public sealed class LogCleanerServiceTests : IDisposable
             Assert.Contains(_lines, l => l.StartsWith("compacted-0: cleaned offsets [0, 100)", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task A_log_that_cannot_be_measured_rests_and_the_others_are_still_cleaned()
+    {
+        var broken = DirtyTopic("broken", "compact");
+        // The first segment's first batch header gone (zeros), as a crash that wiped a segment would leave it.
+        var first = broken.Segments[0].LogFile.Path;
+        using (var file = File.OpenHandle(first, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            RandomAccess.Write(file, new byte[100], 0);
+        }
+        var healthy = DirtyTopic("healthy", "compact");
+        await using var service = new LogCleanerService(_services, line => { lock (_lines) { _lines.Add(line); } });
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!service.Metrics.LastCleans.ContainsKey(healthy.Partition) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(500); // fifty of its 20 ms backoffs: a failing log must not be retried (and logged) at each
+
+        Assert.True(service.Metrics.LastCleans.ContainsKey(healthy.Partition), "the healthy log was never cleaned");
+        lock (_lines)
+        {
+            var failures = _lines.Where(l => l.StartsWith("broken-0: cleaning failed", StringComparison.Ordinal)).ToList();
+            Assert.InRange(failures.Count, 1, 2);
+            Assert.Contains("corrupt batch", failures[0], StringComparison.Ordinal);
+            Assert.DoesNotContain(_lines, l => l.StartsWith("log cleaner:", StringComparison.Ordinal));
+        }
+    }
 }
