@@ -8,4 +8,7 @@ public interface IAppendWatcher
 {
     /// <summary>The high watermark moved (called on the thread that moved it, a device writer: keep it short).</summary>
     void Appended(long token);
+
+    /// <summary>False once the wait <paramref name="token"/> ended: the partition may drop its watch.</summary>
+    bool IsWatching(long token);
 }

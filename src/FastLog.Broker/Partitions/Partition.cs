@@ -4,17 +4,22 @@ namespace FastLog.Broker.Partitions;
 
 /// <summary>
 /// A partition this broker leads: its log, its high watermark, and the fetches waiting for it to move (the
-/// purgatory's watch list for this partition; their deadlines are on the purgatory's timer wheel). On one node the in-sync replica set is the leader alone, so the high watermark follows the
-/// log end offset once an append is durable.
+/// purgatory's watch list for this partition; their deadlines are on the purgatory's timer wheel). On one node the
+/// in-sync replica set is the leader alone, so the high watermark follows the log end offset once an append is
+/// durable.
 /// </summary>
 public sealed class Partition
 {
     /// <summary>The leader epoch stamped into appended batches; one node never changes leader.</summary>
     public const int LeaderEpoch = 0;
 
+    /// <summary>Ended watches worth a pass over the list to drop them (when also more than the live ones).</summary>
+    private const int MinEndedWatchesToDrop = 64;
+
     private readonly Lock _highWatermarkLock = new();
     private List<WatchEntry> _watchers = []; // fetches waiting for the next move, called once and dropped by it
     private List<WatchEntry>? _spareWatchers; // the list called last time, reused: waking the fetches allocates nothing
+    private int _endedWatches; // Unwatch calls since the ended watches were last dropped
 
     public Partition(TopicPartition id, PartitionLog log)
     {
@@ -54,17 +59,30 @@ public sealed class Partition
 
     /// <summary>
     /// Ends a watch that was not called (its fetch was answered by another partition, expired or was cancelled), so
-    /// a partition that sees no appends keeps no list of long-gone fetches.
+    /// a partition that sees no appends keeps no list of long-gone fetches. Not searched for: with thousands of idle
+    /// fetches on one partition a search per ended wait would cost the square of their number; ended watches are
+    /// dropped in one pass once they outnumber the live ones (a watcher ignores a call for a wait it ended).
     /// </summary>
     public void Unwatch(IAppendWatcher watcher, long token)
     {
         lock (_highWatermarkLock)
         {
-            var index = _watchers.IndexOf(new WatchEntry(watcher, token));
-            if (index >= 0)
+            if (++_endedWatches > Math.Max(MinEndedWatchesToDrop, _watchers.Count / 2))
             {
-                _watchers[index] = _watchers[^1];
-                _watchers.RemoveAt(_watchers.Count - 1);
+                _watchers.RemoveAll(static watch => !watch.Watcher.IsWatching(watch.Token));
+                _endedWatches = 0;
+            }
+        }
+    }
+
+    /// <summary>Watches in the list, live or ended but not yet dropped.</summary>
+    internal int WatchCount
+    {
+        get
+        {
+            lock (_highWatermarkLock)
+            {
+                return _watchers.Count;
             }
         }
     }

@@ -71,6 +71,8 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
 
     void IAppendWatcher.Appended(long token) => Wake(token);
 
+    bool IAppendWatcher.IsWatching(long token) => Volatile.Read(ref _waiting) == token;
+
     bool ITimerTarget.IsPending(long token) => Volatile.Read(ref _waiting) == token;
 
     void ITimerTarget.Expire(long token)

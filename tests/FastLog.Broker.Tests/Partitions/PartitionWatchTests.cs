@@ -9,7 +9,7 @@ namespace FastLog.Broker.Tests.Partitions;
 
 /// <summary>
 /// The watches fetch long polls put on a partition: called once when the high watermark moves past what the fetch
-/// saw, refused when it already has, and gone once unwatched.
+/// saw, refused when it already has, and ended ones dropped before they pile up.
 /// </summary>
 public sealed class PartitionWatchTests : IDisposable
 {
@@ -70,20 +70,25 @@ public sealed class PartitionWatchTests : IDisposable
     }
 
     [Fact]
-    public void An_unwatched_watch_is_not_called_and_the_others_are()
+    public void Ended_watches_are_dropped_once_they_outnumber_the_live_ones_and_the_live_ones_are_still_called()
     {
-        var gone = new RecordingWatcher();
-        var staying = new RecordingWatcher();
-        Assert.True(_partition.Watch(gone, token: 1, observedHighWatermark: 0));
-        Assert.True(_partition.Watch(gone, token: 2, observedHighWatermark: 0));
-        Assert.True(_partition.Watch(staying, token: 3, observedHighWatermark: 0));
+        var live = new RecordingWatcher();
+        for (var token = 1; token <= 10; token++)
+        {
+            Assert.True(_partition.Watch(live, token, observedHighWatermark: 0));
+        }
+        // A thousand waits of idle fetches that ended (expired) without a move: their watches must not pile up.
+        var ended = new RecordingWatcher { EndsEveryWait = true };
+        for (var token = 1; token <= 1_000; token++)
+        {
+            Assert.True(_partition.Watch(ended, token, observedHighWatermark: 0));
+            _partition.Unwatch(ended, token);
+        }
 
-        _partition.Unwatch(gone, token: 1);
-        _partition.Unwatch(staying, token: 99); // another wait's token: nothing of this one goes
+        Assert.InRange(_partition.WatchCount, 10, 10 + 2 * 64);
         _partition.AdvanceHighWatermark(1);
-
-        Assert.Equal([2L], gone.Calls);
-        Assert.Equal([3L], staying.Calls);
+        Assert.Equal(Enumerable.Range(1, 10).Select(t => (long)t), live.Calls.Order());
+        Assert.Equal(0, _partition.WatchCount);
     }
 
     [Fact]
@@ -103,9 +108,14 @@ public sealed class PartitionWatchTests : IDisposable
     {
         private readonly ConcurrentQueue<long> _calls = new();
 
+        /// <summary>Its waits end as soon as they are watched (fetches that expired): it watches none of its tokens.</summary>
+        public bool EndsEveryWait { get; init; }
+
         public long[] Calls => [.. _calls];
 
         public void Appended(long token) => _calls.Enqueue(token);
+
+        public bool IsWatching(long token) => !EndsEveryWait;
     }
 
     /// <summary>Watches again, under the next token, from within its call: it must land in the next move's list.</summary>
@@ -114,6 +124,8 @@ public sealed class PartitionWatchTests : IDisposable
         private readonly ConcurrentQueue<long> _calls = new();
 
         public long[] Calls => [.. _calls];
+
+        public bool IsWatching(long token) => true;
 
         public void Appended(long token)
         {
