@@ -22,7 +22,7 @@ public sealed class LogCleanerService : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly HashSet<TopicPartition> _inProgress = [];
-    private readonly Dictionary<TopicPartition, DateTime> _restingUntil = [];
+    private readonly Dictionary<TopicPartition, long> _restingUntil = []; // Environment.TickCount64: no wall-clock steps
     private readonly Task[] _threads;
 
     public LogCleanerService(BrokerServices broker, Action<string> log)
@@ -85,10 +85,12 @@ public sealed class LogCleanerService : IAsyncDisposable
         }
     }
 
-    /// <summary>A failure of one log (its disk, a corrupt batch), not of the cleaner: that log rests, the others go on.</summary>
-    private static bool IsCleaningFailure(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException
-            or Protocol.Records.RecordFormatException or Storage.Segments.CorruptBatchException or ObjectDisposedException;
+    /// <summary>
+    /// A failure while measuring or cleaning one log: its disk, a corrupt batch, or a corrupt index that makes a
+    /// read throw something else. Whatever it is, that log rests and the others go on: a cleaner thread that ended
+    /// on it would stop compaction for every log, silently.
+    /// </summary>
+    private static bool IsCleaningFailure(Exception e) => e is not OperationCanceledException;
 
     private static TimeSpan FailureRest(TimeSpan backoff) => TimeSpan.FromTicks(Math.Max(10 * backoff.Ticks, TimeSpan.TicksPerSecond));
 
@@ -195,7 +197,7 @@ public sealed class LogCleanerService : IAsyncDisposable
     {
         lock (_lock)
         {
-            _restingUntil[partition] = DateTime.UtcNow + rest;
+            _restingUntil[partition] = Environment.TickCount64 + (long)rest.TotalMilliseconds;
         }
     }
 
@@ -206,7 +208,7 @@ public sealed class LogCleanerService : IAsyncDisposable
         {
             return false;
         }
-        if (DateTime.UtcNow < until)
+        if (Environment.TickCount64 < until)
         {
             return true;
         }
