@@ -33,12 +33,6 @@ public sealed class TimerWheel : IDisposable
     /// <summary>Abandoned entries that make a purge worth its walk over every bucket (when more than the live ones).</summary>
     private const int MinPurgeThreshold = 1024;
 
-    /// <summary>
-    /// Drained lists kept for new buckets: deadlines move through new buckets as the clock goes, and a list that
-    /// grew to a bucket's load serves the next one without growing again.
-    /// </summary>
-    private const int MaxSpareBuckets = 64;
-
     private readonly long _tickMs;
     private readonly int _wheelSize;
     private readonly List<List<Entry>?[]> _levels = [];
@@ -47,7 +41,9 @@ public sealed class TimerWheel : IDisposable
     private readonly Thread _clock;
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<Exception> _onError;
-    private readonly Stack<List<Entry>> _spareBuckets = new(); // drained buckets' lists, kept with their capacity
+    // Drained buckets' lists, kept with their capacity: deadlines move through new buckets as the clock goes, and a
+    // list that grew to a bucket's load serves the next one without growing again. At most one level's worth.
+    private readonly Stack<List<Entry>> _spareBuckets = new();
     private int _abandoned; // entries whose waits ended early, still in their buckets
     private int _purgeAt = MinPurgeThreshold;
     private long _currentTick;
@@ -238,7 +234,7 @@ public sealed class TimerWheel : IDisposable
                     }
                 }
                 bucket.Clear();
-                if (_spareBuckets.Count < MaxSpareBuckets)
+                if (_spareBuckets.Count < _wheelSize)
                 {
                     _spareBuckets.Push(bucket);
                 }
