@@ -138,7 +138,10 @@ public sealed class ClientConnection : IDisposable
                 }
                 if (got < SizePrefixBytes)
                 {
-                    break; // the client closed the connection
+                    // The client closed the connection: as Kafka does, nothing more is answered, and requests still
+                    // waiting (a long poll of max.wait.ms) end now rather than at their deadlines.
+                    Close(null);
+                    break;
                 }
                 var size = BinaryPrimitives.ReadInt32BigEndian(sizePrefix);
                 if (size < MinHeaderBytes || size > _limits.MaxRequestBytes)
