@@ -20,6 +20,15 @@ public sealed class BrokerServices(BrokerConfig config, IMetadataStore metadata,
     /// <summary>Deadlines of delayed requests (fetch long polls): one wheel, no timer or thread per request.</summary>
     public Timers.TimerWheel Purgatory { get; } = new(tickMs: 5);
 
+    /// <summary>Fetch long polls waiting in the purgatory now (Kafka's fetch purgatory size).</summary>
+    public int WaitingFetches => Volatile.Read(ref _waitingFetches);
+
+    private int _waitingFetches;
+
+    internal void FetchWaitStarted() => Interlocked.Increment(ref _waitingFetches);
+
+    internal void FetchWaitEnded() => Interlocked.Decrement(ref _waitingFetches);
+
     /// <summary>Set once the listeners are bound (a configured port 0 is known only then).</summary>
     public IReadOnlyList<AdvertisedListener> Advertised { get; set; } = [];
 

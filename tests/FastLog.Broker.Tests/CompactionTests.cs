@@ -34,7 +34,7 @@ public sealed partial class CompactionTests
     [Fact]
     public async Task A_state_topic_of_1000_keys_updated_100_times_restores_to_exactly_the_latest_value_per_key()
     {
-        await using var broker = await BrokerProcess.StartAsync(null, [.. EagerCleaner, "metrics.listener=127.0.0.1:0"]);
+        await using var broker = await BrokerProcess.StartAsync(null, [.. EagerCleaner, BrokerMetricsScrape.Listener]);
         var topic = TestTopics.Unique("state");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1, CompactedTopic());
         const int keys = 1000, rounds = 100;
@@ -65,8 +65,7 @@ public sealed partial class CompactionTests
         using var fresh = Clients.Consumer<string, string>(broker);
         var restored = Clients.ReadPartition(fresh, topic, 0, Offset.Beginning);
         var kcat = await Kcat.RunAsync(broker, ["-C", "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]);
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(MetricsUrl().Match(broker.Output).Groups[1].Value);
+        var metrics = await BrokerMetricsScrape.ReadAsync(broker);
 
         var expected = Enumerable.Range(0, keys).ToDictionary(Key, k => $"round-{rounds - 1}-{k}");
         Assert.Equal(keys, restored.Count);
@@ -76,22 +75,11 @@ public sealed partial class CompactionTests
         Assert.Equal(0, kcat.ExitCode);
         var lines = Encoding.UTF8.GetString(kcat.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected.Select(e => $"{e.Key}={e.Value}"), lines);
-        Assert.True(MetricValue(metrics, "fastlog_cleaner_bytes_read_total") > MetricValue(metrics, "fastlog_cleaner_bytes_written_total"), metrics);
-        Assert.True(MetricValue(metrics, "fastlog_cleaner_cleanings_total") >= 1, metrics);
-        Assert.True(MetricValue(metrics, "fastlog_cleaner_last_cleaning_end_seconds") > 0, metrics);
+        Assert.True(BrokerMetricsScrape.Value(metrics, "fastlog_cleaner_bytes_read_total") > BrokerMetricsScrape.Value(metrics, "fastlog_cleaner_bytes_written_total"), metrics);
+        Assert.True(BrokerMetricsScrape.Value(metrics, "fastlog_cleaner_cleanings_total") >= 1, metrics);
+        Assert.True(BrokerMetricsScrape.Value(metrics, "fastlog_cleaner_last_cleaning_end_seconds") > 0, metrics);
         Assert.Contains($"fastlog_cleaner_dirty_ratio{{topic=\"{topic}\",partition=\"0\"}}", metrics, StringComparison.Ordinal);
     }
-
-    /// <summary>The value of a metric's first sample (labels ignored).</summary>
-    private static double MetricValue(string text, string name)
-    {
-        var match = Regex.Match(text, $@"^{Regex.Escape(name)}(\{{[^}}]*\}})? (\S+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"no sample of {name} in:\n{text}");
-        return double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    [GeneratedRegex(@"metrics on (http://\S+/metrics)")]
-    private static partial Regex MetricsUrl();
 
     [Fact]
     public async Task Tombstoned_keys_disappear_once_delete_retention_ms_has_passed()

@@ -41,7 +41,7 @@ public sealed class RawProtocolTests
     [Fact]
     public async Task A_long_poll_is_answered_by_the_append_it_waits_for_not_by_its_expiry()
     {
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("woken");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1);
         using var fetcher = await RawClient.ConnectAsync(broker.Port);
@@ -51,7 +51,8 @@ public sealed class RawProtocolTests
         {
             // A wait of ten minutes: an answer within the test's time can only come from the append waking it.
             await fetcher.SendAsync(Fetch(topic, offset: round * 2, maxWaitMs: 600_000, partitionMaxBytes: 1 << 20), 11, correlationId: round);
-            await Task.Delay(50); // lets the fetch park in its long poll first (were it answered at once, the test still holds)
+            // Parked first: the answer must come from the append waking it, not from a first read.
+            Assert.True(await BrokerMetricsScrape.WaitForAsync(broker, "fastlog_fetch_waiting", v => v >= 1, TimeSpan.FromSeconds(30)), $"round {round}: the fetch never waited");
             await producer.SendAsync(Produce(topic, (0, Batch(2))), 7, correlationId: round);
             Assert.Equal(round, (await producer.ReceiveAsync()).CorrelationId);
 

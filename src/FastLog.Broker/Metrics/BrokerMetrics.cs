@@ -59,6 +59,8 @@ public sealed class BrokerMetrics(BrokerServices services, AppendPipelines pipel
 
         Header(text, "fastlog_partitions", "gauge", "Partitions hosted.");
         Sample(text, "fastlog_partitions", null, services.Replicas.All.Length);
+        Header(text, "fastlog_fetch_waiting", "gauge", "Fetch long polls waiting in the purgatory for appends or their deadline.");
+        Sample(text, "fastlog_fetch_waiting", null, services.WaitingFetches);
         if (cleaner is not null)
         {
             RenderCleaner(text, cleaner);

@@ -31,7 +31,7 @@ public sealed class FetchHandler(BrokerServices broker) : IApiHandler
         exchange.DeadlineMs = TimerWheel.NowMs + Math.Max(0, exchange.MaxWaitMs);
         return ReadAndDecide(exchange)
             ? ValueTask.FromResult(Response.Of(exchange))
-            : exchange.LongPoll.Start(this, broker.Purgatory, cancellation);
+            : exchange.LongPoll.Start(this, broker, cancellation);
     }
 
     /// <summary>

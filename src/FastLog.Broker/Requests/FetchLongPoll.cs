@@ -21,7 +21,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
     private readonly Lock _lock = new();
     private ManualResetValueTaskSourceCore<Response> _core; // continuations (the send loop) run where the wait ends
     private FetchHandler? _handler;
-    private TimerWheel? _wheel;
+    private BrokerServices? _broker; // its purgatory's wheel holds the deadline; it counts the waiting fetches
     private CancellationToken _cancellation;
     private CancellationTokenRegistration _registration;
     private long _lastToken; // never reset: no token is used twice by this object, across its uses from the pool
@@ -33,16 +33,17 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
     /// Waits until the fetch can be answered: the exchange's first read found less than min.bytes, and set each
     /// slot's <see cref="FetchExchange.PartitionWork.WaitOn"/> where an append could bring more.
     /// </summary>
-    public ValueTask<Response> Start(FetchHandler handler, TimerWheel wheel, CancellationToken cancellation)
+    public ValueTask<Response> Start(FetchHandler handler, BrokerServices broker, CancellationToken cancellation)
     {
         _handler = handler;
-        _wheel = wheel;
+        _broker = broker;
         _cancellation = cancellation;
         var version = _core.Version;
         if (cancellation.CanBeCanceled)
         {
             _registration = cancellation.UnsafeRegister(static poll => ((FetchLongPoll)poll!).Interrupt(), this);
         }
+        broker.FetchWaitStarted();
         try
         {
             lock (_lock)
@@ -52,6 +53,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         }
         catch
         {
+            broker.FetchWaitEnded();
             _registration.Dispose();
             _registration = default;
             throw;
@@ -64,7 +66,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
     {
         _core.Reset();
         _handler = null;
-        _wheel = null;
+        _broker = null;
         _cancellation = default;
         _registration = default;
     }
@@ -113,6 +115,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         }
         _registration.Dispose(); // its callback only queues this work item: it never waits for this thread
         _registration = default;
+        _broker!.FetchWaitEnded(); // before the result: its continuation may send the response and pool this object
         if (failure is null)
         {
             _core.SetResult(Response.Of(exchange));
@@ -144,7 +147,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
                 }
                 slot.Watched = partition;
             }
-            _wheel!.Schedule(exchange.DeadlineMs, this, token);
+            _broker!.Purgatory.Schedule(exchange.DeadlineMs, this, token);
             _onWheel = true;
         }
         catch
@@ -174,7 +177,7 @@ internal sealed class FetchLongPoll(FetchExchange exchange) : IValueTaskSource<R
         }
         if (_onWheel && !expired)
         {
-            _wheel!.Abandoned(); // its entry stays in its bucket until reached or purged
+            _broker!.Purgatory.Abandoned(); // its entry stays in its bucket until reached or purged
         }
         _onWheel = false;
     }

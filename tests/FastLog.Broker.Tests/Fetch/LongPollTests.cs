@@ -20,7 +20,7 @@ public sealed class LongPollTests
     [Fact]
     public async Task A_long_poll_at_the_log_end_expires_at_its_deadline_with_an_empty_answer()
     {
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("expiry");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1);
         using var fetcher = await RawClient.ConnectAsync(broker.Port);
@@ -40,7 +40,7 @@ public sealed class LongPollTests
     [Fact]
     public async Task A_fetch_of_several_partitions_is_woken_by_an_append_to_any_of_them()
     {
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("any");
         await Clients.CreateTopicAsync(broker, topic, partitions: 3);
         using var fetcher = await RawClient.ConnectAsync(broker.Port);
@@ -51,7 +51,7 @@ public sealed class LongPollTests
         {
             var appendedTo = (round * 2) % 3; // 0, 2, 1, 0, 2, 1: each partition wakes it in turn
             await fetcher.SendAsync(Fetch(topic, TenMinutes, minBytes: 1, (0, ends[0]), (1, ends[1]), (2, ends[2])), FetchVersion, correlationId: round);
-            await Task.Delay(50); // lets the fetch park first (were it answered at once, the test still holds)
+            await ParkedAsync(broker, 1); // the answer must come from the wake, not from a first read
             await producer.SendAsync(Produce(topic, appendedTo, records: 2), 7, correlationId: round);
             Assert.Equal(round, (await producer.ReceiveAsync()).CorrelationId);
 
@@ -71,7 +71,7 @@ public sealed class LongPollTests
     [Fact]
     public async Task A_long_poll_waits_across_appends_until_min_bytes_are_there()
     {
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("minbytes");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1);
         using var fetcher = await RawClient.ConnectAsync(broker.Port);
@@ -79,22 +79,16 @@ public sealed class LongPollTests
         var batchBytes = Batch(records: 1).Length;
 
         await fetcher.SendAsync(Fetch(topic, TenMinutes, minBytes: batchBytes * 3, (0, 0)), FetchVersion, correlationId: 7);
-        var answer = fetcher.ReceiveAsync();
-        for (var i = 0; i < 2; i++)
+        await ParkedAsync(broker, 1);
+        // Each append wakes the poll; after the first two it is short of min.bytes, reads again and waits again
+        // (answered then, it would hold fewer than the three batches asserted below).
+        for (var i = 0; i < 3; i++)
         {
             await producer.SendAsync(Produce(topic, partition: 0, records: 1), 7, correlationId: i);
             await producer.ReceiveAsync();
         }
-        // Two batches are short of min.bytes: each append wakes the poll, which reads again and waits again.
-        await Task.Delay(300);
-        if (answer.IsCompleted)
-        {
-            Assert.Fail($"answered before min.bytes were there: {Describe((await answer).Body)}");
-        }
-        await producer.SendAsync(Produce(topic, partition: 0, records: 1), 7, correlationId: 2);
-        await producer.ReceiveAsync();
 
-        var (correlationId, body) = await answer.WaitAsync(TimeSpan.FromSeconds(30));
+        var (correlationId, body) = await fetcher.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(7, correlationId);
         var partition = Decode(body).Responses.Single().Partitions.Single();
@@ -105,7 +99,7 @@ public sealed class LongPollTests
     public async Task Hundreds_of_long_polls_on_one_partition_are_all_answered_by_each_append()
     {
         const int Fetchers = 200;
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("many");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1);
         using var producer = await RawClient.ConnectAsync(broker.Port);
@@ -123,7 +117,7 @@ public sealed class LongPollTests
                 {
                     await fetcher.SendAsync(Fetch(topic, TenMinutes, minBytes: 1, (0, round * 2L)), FetchVersion, correlationId: round);
                 }
-                await Task.Delay(200);
+                await ParkedAsync(broker, Fetchers);
                 await producer.SendAsync(Produce(topic, partition: 0, records: 2), 7, correlationId: round);
                 await producer.ReceiveAsync();
 
@@ -146,7 +140,7 @@ public sealed class LongPollTests
     [Fact]
     public async Task Clients_that_leave_while_their_fetches_wait_leave_the_broker_serving_and_its_stop_clean()
     {
-        await using var broker = await BrokerProcess.StartAsync();
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
         var topic = TestTopics.Unique("gone");
         await Clients.CreateTopicAsync(broker, topic, partitions: 1);
         var leaving = new List<RawClient>();
@@ -156,19 +150,21 @@ public sealed class LongPollTests
             await client.SendAsync(Fetch(topic, TenMinutes, minBytes: 1, (0, 0)), FetchVersion, correlationId: i);
             leaving.Add(client);
         }
-        await Task.Delay(200);
+        await ParkedAsync(broker, 50);
         leaving.ForEach(c => c.Dispose());
+        // Their waits end with their connections, not ten minutes later.
+        Assert.True(await BrokerMetricsScrape.WaitForAsync(broker, Waiting, v => v == 0, TimeSpan.FromSeconds(30)), "the waits of clients that left are still there");
         using var fetcher = await RawClient.ConnectAsync(broker.Port);
         using var producer = await RawClient.ConnectAsync(broker.Port);
         await fetcher.SendAsync(Fetch(topic, TenMinutes, minBytes: 1, (0, 0)), FetchVersion, correlationId: 99);
-        await Task.Delay(50);
+        await ParkedAsync(broker, 1);
 
         await producer.SendAsync(Produce(topic, partition: 0, records: 1), 7, correlationId: 1);
         await producer.ReceiveAsync();
         var answer = await fetcher.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(30));
         // One more waits as the broker stops: the stop ends it.
         await fetcher.SendAsync(Fetch(topic, TenMinutes, minBytes: 1, (0, 1)), FetchVersion, correlationId: 100);
-        await Task.Delay(50);
+        await ParkedAsync(broker, 1);
         var exit = await broker.StopAsync();
 
         Assert.Equal(99, answer.CorrelationId);
@@ -177,11 +173,11 @@ public sealed class LongPollTests
         Assert.DoesNotContain("Unhandled", broker.Output);
     }
 
-    private static string Describe(byte[] body)
-    {
-        var p = Decode(body).Responses.Single().Partitions.Single();
-        return $"error {p.ErrorCode}, hw {p.HighWatermark}, {p.Records?.Length} bytes";
-    }
+    private const string Waiting = "fastlog_fetch_waiting";
+
+    /// <summary>Until at least <paramref name="count"/> fetches wait in the broker's purgatory.</summary>
+    private static async Task ParkedAsync(BrokerProcess broker, int count) =>
+        Assert.True(await BrokerMetricsScrape.WaitForAsync(broker, Waiting, v => v >= count, TimeSpan.FromSeconds(30)), $"fewer than {count} fetches ever waited");
 
     private static FetchResponse Decode(byte[] body) => RawClient.Decode<FetchResponse>(body, FetchVersion);
 

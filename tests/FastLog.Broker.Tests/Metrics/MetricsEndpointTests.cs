@@ -12,8 +12,8 @@ public sealed partial class MetricsEndpointTests
     [Fact]
     public async Task Metrics_show_the_rings_and_writer_passes_of_a_producing_broker()
     {
-        await using var broker = await BrokerProcess.StartAsync(null, "metrics.listener=127.0.0.1:0");
-        var url = MetricsUrl().Match(broker.Output).Groups[1].Value;
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
+        var url = BrokerMetricsScrape.Url(broker);
         var topic = TestTopics.Unique("metrics");
         using (var producer = Clients.Producer<Null, string>(broker))
         {
@@ -27,11 +27,11 @@ public sealed partial class MetricsEndpointTests
 
         var text = await http.GetStringAsync(url);
 
-        Assert.Equal(1024, Value(text, "fastlog_ring_slots"));
-        Assert.InRange(Value(text, "fastlog_writer_entries_total"), 1, 100);
-        Assert.InRange(Value(text, "fastlog_writer_passes_total"), 1, Value(text, "fastlog_writer_entries_total"));
-        Assert.True(Value(text, "fastlog_writer_mean_batch_entries") >= 1);
-        Assert.True(Value(text, "process_cpu_seconds_total") > 0);
+        Assert.Equal(1024, BrokerMetricsScrape.Value(text, "fastlog_ring_slots"));
+        Assert.InRange(BrokerMetricsScrape.Value(text, "fastlog_writer_entries_total"), 1, 100);
+        Assert.InRange(BrokerMetricsScrape.Value(text, "fastlog_writer_passes_total"), 1, BrokerMetricsScrape.Value(text, "fastlog_writer_entries_total"));
+        Assert.True(BrokerMetricsScrape.Value(text, "fastlog_writer_mean_batch_entries") >= 1);
+        Assert.True(BrokerMetricsScrape.Value(text, "process_cpu_seconds_total") > 0);
         Assert.Contains("dotnet_gc_collections_total{generation=\"0\"}", text);
         var missing = await http.GetAsync(url.Replace("/metrics", "/other", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -40,8 +40,8 @@ public sealed partial class MetricsEndpointTests
     [Fact]
     public async Task Request_and_flush_histograms_count_every_produce_answer_and_writer_pass()
     {
-        await using var broker = await BrokerProcess.StartAsync(null, "metrics.listener=127.0.0.1:0");
-        var url = MetricsUrl().Match(broker.Output).Groups[1].Value;
+        await using var broker = await BrokerProcess.StartAsync(null, BrokerMetricsScrape.Listener);
+        var url = BrokerMetricsScrape.Url(broker);
         var topic = TestTopics.Unique("histograms");
         using (var producer = Clients.Producer<Null, string>(broker))
         {
@@ -56,7 +56,7 @@ public sealed partial class MetricsEndpointTests
         // The writer records a pass's time before it counts the pass, and answers inside the pass: a scrape right
         // after the last answer may see one uncounted pass, so scrape until the writer is between passes.
         var text = await http.GetStringAsync(url);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline && Value(text, "fastlog_writer_passes_total") != Buckets(text, "fastlog_writer_pass_seconds", "device=")[^1].Count;)
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline && BrokerMetricsScrape.Value(text, "fastlog_writer_passes_total") != Buckets(text, "fastlog_writer_pass_seconds", "device=")[^1].Count;)
         {
             await Task.Delay(20);
             text = await http.GetStringAsync(url);
@@ -64,10 +64,10 @@ public sealed partial class MetricsEndpointTests
 
         var produce = Buckets(text, "fastlog_request_seconds", "api=\"Produce\"");
         Assert.InRange(produce[^1].Count, 20, 40); // +Inf: every answer (a retried send could add one)
-        Assert.Equal(produce[^1].Count, Value(text, "fastlog_request_seconds_count{api=\"Produce\"}"));
-        Assert.True(Value(text, "fastlog_request_seconds_sum{api=\"Produce\"}") > 0);
+        Assert.Equal(produce[^1].Count, BrokerMetricsScrape.Value(text, "fastlog_request_seconds_count{api=\"Produce\"}"));
+        Assert.True(BrokerMetricsScrape.Value(text, "fastlog_request_seconds_sum{api=\"Produce\"}") > 0);
         Assert.Contains("fastlog_request_seconds_count{api=\"Metadata\"}", text);
-        var passes = Value(text, "fastlog_writer_passes_total");
+        var passes = BrokerMetricsScrape.Value(text, "fastlog_writer_passes_total");
         Assert.Equal(passes, Buckets(text, "fastlog_writer_pass_seconds", "device=")[^1].Count);
         Assert.Equal(passes, Buckets(text, "fastlog_writer_flush_seconds", "device=")[^1].Count);
         foreach (var histogram in new[] { produce, Buckets(text, "fastlog_writer_flush_seconds", "device=") })
@@ -96,15 +96,4 @@ public sealed partial class MetricsEndpointTests
         Assert.Equal(double.PositiveInfinity, buckets[^1].Bound);
         return buckets;
     }
-
-        /// <summary>The value of a metric's first sample (labels ignored).</summary>
-    private static double Value(string text, string name)
-    {
-        var match = Regex.Match(text, $@"^{Regex.Escape(name)}(\{{[^}}]*\}})? (\S+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"no sample of {name} in:\n{text}");
-        return double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-    }
-
-    [GeneratedRegex(@"metrics on (http://\S+/metrics)")]
-    private static partial Regex MetricsUrl();
 }
