@@ -18,16 +18,12 @@ namespace FastLog.Broker.Requests;
 /// </summary>
 internal sealed class FetchExchange : IMessage, IReleasableMessage
 {
-    private const int MaxRetainedPartitions = 1024;
-
     private static readonly ObjectPool<FetchExchange> Pool =
         new DefaultObjectPool<FetchExchange>(new DefaultPooledObjectPolicy<FetchExchange>(), maximumRetained: 1024);
 
-    private readonly List<TopicSlice> _topics = [];
+    private readonly RequestSlots<PartitionWork> _slots = new();
     private readonly TopicNameCache _topicNames = new();
-    private PartitionWork[] _partitions = new PartitionWork[4];
     private FileRegionRecords?[] _records = new FileRegionRecords?[4]; // one per slot, kept across uses
-    private int _partitionCount;
 
     public FetchExchange() => LongPoll = new FetchLongPoll(this);
 
@@ -45,15 +41,12 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
     /// <summary>The wait for appends or the deadline, when the first read did not answer the fetch.</summary>
     public FetchLongPoll LongPoll { get; }
 
-    public int TopicCount => _topics.Count;
-    public TopicSlice Topic(int index) => _topics[index];
-    public int PartitionCount => _partitionCount;
+    public int TopicCount => _slots.TopicCount;
+    public TopicSlice Topic(int index) => _slots.Topic(index);
+    public int PartitionCount => _slots.PartitionCount;
 
     /// <summary>A partition's fields and result, by position in the request (topics' partitions back to back).</summary>
-    public ref PartitionWork Partition(int index) => ref _partitions[index];
-
-    /// <summary>A topic and its partitions' positions in <see cref="Partition"/>.</summary>
-    public readonly record struct TopicSlice(string Name, int First, int Count);
+    public ref PartitionWork Partition(int index) => ref _slots.Partition(index);
 
     public struct PartitionWork
     {
@@ -107,15 +100,10 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
             {
                 throw new ProtocolException("Partitions must not be null");
             }
-            _topics.Add(new TopicSlice(name, _partitionCount, partitions));
+            _slots.AddTopic(name, partitions);
             for (var p = 0; p < partitions; p++)
             {
-                if (_partitionCount == _partitions.Length)
-                {
-                    Array.Resize(ref _partitions, _partitions.Length * 2);
-                    Array.Resize(ref _records, _partitions.Length);
-                }
-                _partitions[_partitionCount++] = new PartitionWork
+                _slots.AddPartition() = new PartitionWork
                 {
                     Index = reader.ReadInt32(),
                     CurrentLeaderEpoch = version >= 9 ? reader.ReadInt32() : -1,
@@ -160,8 +148,12 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
     /// <summary>The records object the response splices in for slot <paramref name="index"/>, set to its region.</summary>
     private FileRegionRecords RecordsOf(int index)
     {
+        if (index >= _records.Length)
+        {
+            Array.Resize(ref _records, _slots.PartitionCount);
+        }
         var records = _records[index] ??= new FileRegionRecords();
-        records.Region = _partitions[index].Region;
+        records.Region = _slots.Partition(index).Region;
         return records;
     }
 
@@ -174,14 +166,15 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
             writer.WriteInt16(0); // no request-level error
             writer.WriteInt32(0); // session id 0: fetch sessions are not kept, clients send full fetches
         }
-        writer.WriteArrayCount(_topics.Count, flexible: false);
-        foreach (var topic in _topics)
+        writer.WriteArrayCount(_slots.TopicCount, flexible: false);
+        for (var t = 0; t < _slots.TopicCount; t++)
         {
+            var topic = _slots.Topic(t);
             writer.WriteString(topic.Name, flexible: false);
             writer.WriteArrayCount(topic.Count, flexible: false);
             for (var i = topic.First; i < topic.First + topic.Count; i++)
             {
-                ref var partition = ref _partitions[i];
+                ref var partition = ref _slots.Partition(i);
                 writer.WriteInt32(partition.Index);
                 writer.WriteInt16(partition.ErrorCode);
                 writer.WriteInt64(partition.HighWatermark);
@@ -218,27 +211,19 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
 
     private void Reset()
     {
-        _topics.Clear();
-        // No segment, partition or region stays reachable from the pool.
-        Array.Clear(_partitions, 0, _partitionCount);
-        for (var i = 0; i < _partitionCount; i++)
+        // No segment stays reachable from the pool through a records object either.
+        for (var i = 0; i < Math.Min(_slots.PartitionCount, _records.Length); i++)
         {
             if (_records[i] is { } records)
             {
                 records.Region = default;
             }
         }
-        _partitionCount = 0;
-        if (_partitions.Length > MaxRetainedPartitions)
+        if (_records.Length > RequestSlots<PartitionWork>.MaxRetained)
         {
-            // A request may name millions of partitions: the pool keeps no such array.
-            _partitions = new PartitionWork[4];
             _records = new FileRegionRecords?[4];
         }
-        if (_topics.Capacity > MaxRetainedPartitions)
-        {
-            _topics.Capacity = 4;
-        }
+        _slots.Clear();
         LongPoll.Reset();
     }
 }

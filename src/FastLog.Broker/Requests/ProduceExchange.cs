@@ -23,16 +23,12 @@ namespace FastLog.Broker.Requests;
 /// </summary>
 internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IReleasableMessage
 {
-    private const int MaxRetainedPartitions = 1024;
-
     private static readonly ObjectPool<ProduceExchange> Pool =
         new DefaultObjectPool<ProduceExchange>(new DefaultPooledObjectPolicy<ProduceExchange>(), maximumRetained: 1024);
 
-    private readonly List<TopicSlice> _topics = [];
+    private readonly RequestSlots<PartitionWork> _slots = new();
     private readonly TopicNameCache _topicNames = new();
     private readonly Action _resume;
-    private PartitionWork[] _partitions = new PartitionWork[4];
-    private int _partitionCount;
     private ManualResetValueTaskSourceCore<Response> _core; // continuations run where the last append completes
     private ConfiguredValueTaskAwaitable<AppendOutcome>.ConfiguredValueTaskAwaiter _waitingOn;
     private int _next;
@@ -44,14 +40,11 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
     public bool Transactional { get; private set; }
     public short Acks { get; private set; }
     public int TimeoutMs { get; private set; }
-    public int TopicCount => _topics.Count;
-    public TopicSlice Topic(int index) => _topics[index];
+    public int TopicCount => _slots.TopicCount;
+    public TopicSlice Topic(int index) => _slots.Topic(index);
 
     /// <summary>A partition's fields and result, by position in the request (topics' partitions back to back).</summary>
-    public ref PartitionWork Partition(int index) => ref _partitions[index];
-
-    /// <summary>A topic and its partitions' positions in <see cref="Partition"/>.</summary>
-    public readonly record struct TopicSlice(string Name, int First, int Count);
+    public ref PartitionWork Partition(int index) => ref _slots.Partition(index);
 
     public struct PartitionWork
     {
@@ -91,14 +84,10 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
             {
                 throw new ProtocolException("PartitionData must not be null");
             }
-            _topics.Add(new TopicSlice(name, _partitionCount, partitions));
+            _slots.AddTopic(name, partitions);
             for (var p = 0; p < partitions; p++)
             {
-                if (_partitionCount == _partitions.Length)
-                {
-                    Array.Resize(ref _partitions, _partitions.Length * 2);
-                }
-                _partitions[_partitionCount++] = new PartitionWork
+                _slots.AddPartition() = new PartitionWork
                 {
                     Index = reader.ReadInt32(),
                     Records = reader.ReadNullableMemory(flexible: false),
@@ -113,14 +102,15 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
     /// <summary>The response at the request's version: what <see cref="ProduceResponse"/> would write.</summary>
     public void Write(ProtocolWriter writer, short version)
     {
-        writer.WriteArrayCount(_topics.Count, flexible: false);
-        foreach (var topic in _topics)
+        writer.WriteArrayCount(_slots.TopicCount, flexible: false);
+        for (var t = 0; t < _slots.TopicCount; t++)
         {
+            var topic = _slots.Topic(t);
             writer.WriteString(topic.Name, flexible: false);
             writer.WriteArrayCount(topic.Count, flexible: false);
             for (var i = topic.First; i < topic.First + topic.Count; i++)
             {
-                ref var partition = ref _partitions[i];
+                ref var partition = ref _slots.Partition(i);
                 writer.WriteInt32(partition.Index);
                 writer.WriteInt16(partition.ErrorCode);
                 writer.WriteInt64(partition.BaseOffset);
@@ -164,9 +154,9 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
     {
         try
         {
-            for (; _next < _partitionCount; _next++)
+            for (; _next < _slots.PartitionCount; _next++)
             {
-                if (_partitions[_next].Completion is not { } completion)
+                if (_slots.Partition(_next).Completion is not { } completion)
                 {
                     continue;
                 }
@@ -177,7 +167,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
                     awaiter.UnsafeOnCompleted(_resume);
                     return;
                 }
-                Fill(ref _partitions[_next], awaiter.GetResult());
+                Fill(ref _slots.Partition(_next), awaiter.GetResult());
             }
         }
         catch (Exception e)
@@ -194,7 +184,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
         _waitingOn = default;
         try
         {
-            Fill(ref _partitions[_next++], awaiter.GetResult());
+            Fill(ref _slots.Partition(_next++), awaiter.GetResult());
         }
         catch (Exception e)
         {
@@ -219,18 +209,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
 
     private void Reset()
     {
-        _topics.Clear();
-        Array.Clear(_partitions, 0, _partitionCount); // no request buffer or completion stays reachable from the pool
-        _partitionCount = 0;
-        if (_partitions.Length > MaxRetainedPartitions)
-        {
-            // A request may name millions of partitions (8 bytes each on the wire): the pool keeps no such array.
-            _partitions = new PartitionWork[4];
-        }
-        if (_topics.Capacity > MaxRetainedPartitions)
-        {
-            _topics.Capacity = 4;
-        }
+        _slots.Clear();
         _core.Reset();
     }
 
