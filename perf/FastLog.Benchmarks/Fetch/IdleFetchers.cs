@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using FastLog.Benchmarks.Support;
-using FastLog.Broker;
-using FastLog.Broker.Configuration;
 using FastLog.Protocol.Messages;
 
 namespace FastLog.Benchmarks.Fetch;
@@ -28,25 +26,18 @@ public static class IdleFetchers
         var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
         var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10;
         var byType = args.Contains("--types");
-        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"); // as fastlog-server
-        var directory = BenchDirectory.Create("idle-fetchers");
-        var broker = KafkaBroker.Start(BrokerConfigLoader.FromProperties(new Dictionary<string, string>
-        {
-            ["listeners"] = "PLAINTEXT://127.0.0.1:0",
-            ["log.dirs"] = directory.File("data"),
-        }), _ => { });
+        var broker = InProcessBroker.Start("idle-fetchers", Topic);
         using var stop = new CancellationTokenSource();
         var sockets = new List<Socket>();
         try
         {
-            broker.Services.Topics.Create(Topic, 1, 1, new Dictionary<string, string>(), validateOnly: false);
             var frame = FetchFrame();
             var answered = 0L;
             var loops = new List<Task>();
             for (var i = 0; i < connections; i++)
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(broker.BoundEndPoints[0].EndPoint);
+                await socket.ConnectAsync(broker.EndPoint);
                 sockets.Add(socket);
                 loops.Add(PollAsync(socket, frame, () => Interlocked.Increment(ref answered), stop.Token));
             }
@@ -76,7 +67,6 @@ public static class IdleFetchers
         {
             sockets.ForEach(s => s.Dispose());
             await broker.DisposeAsync();
-            directory.Delete();
         }
     }
 
@@ -132,16 +122,6 @@ public static class IdleFetchers
                 Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }],
             }],
         };
-        var writer = new ProtocolWriter();
-        writer.WriteInt32(0);
-        writer.WriteInt16(FetchRequest.ApiKey);
-        writer.WriteInt16(11);
-        writer.WriteInt32(1); // correlation id: one request at a time per connection, any value does
-        writer.WriteNullableString("idle-fetchers", flexible: false);
-        request.Write(writer, 11);
-        writer.PatchInt32(0, writer.BufferedCount - 4);
-        var frame = writer.Buffered.ToArray();
-        writer.Release();
-        return frame;
+        return InProcessBroker.Frame(request, 11, "idle-fetchers");
     }
 }

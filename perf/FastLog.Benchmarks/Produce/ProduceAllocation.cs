@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using FastLog.Benchmarks.Support;
-using FastLog.Broker;
-using FastLog.Broker.Configuration;
 using FastLog.Protocol.Messages;
 
 namespace FastLog.Benchmarks.Produce;
@@ -45,19 +43,11 @@ public static class ProduceAllocation
         var inFlightAt = Array.IndexOf(args, "--in-flight");
         var inFlight = inFlightAt > 0 && inFlightAt + 1 < args.Length ? int.Parse(args[inFlightAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
         var records = recordsAt > 0 && recordsAt + 1 < args.Length ? int.Parse(args[recordsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
-        // As fastlog-server does at start: socket continuations run where they complete (the produce path's threads).
-        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-        var directory = BenchDirectory.Create("produce-alloc");
-        var broker = KafkaBroker.Start(BrokerConfigLoader.FromProperties(new Dictionary<string, string>
-        {
-            ["listeners"] = "PLAINTEXT://127.0.0.1:0",
-            ["log.dirs"] = directory.File("data"),
-        }), _ => { });
+        var broker = InProcessBroker.Start("produce-alloc", Topic);
         try
         {
-            broker.Services.Topics.Create(Topic, 1, 1, new Dictionary<string, string>(), validateOnly: false);
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            socket.Connect(broker.BoundEndPoints[0].EndPoint);
+            socket.Connect(broker.EndPoint);
             var frame = ProduceFrame(records);
             var answer = new byte[1 << 20];
             var warmup = Math.Max(1000, requests / 5);
@@ -81,7 +71,7 @@ public static class ProduceAllocation
                 {
                     throw new ArgumentException("--long-poll waits for each answer: --in-flight must be 1");
                 }
-                consumer!.Connect(broker.BoundEndPoints[0].EndPoint);
+                consumer!.Connect(broker.EndPoint);
                 fetchAtEnd = FetchFrame(maxBytes: 1 << 20, maxWaitMs: 500, OffsetMarker); // the clients' default wait
                 offsetAt = fetchAtEnd.AsSpan().IndexOf(BitConverter.GetBytes(BinaryPrimitives.ReverseEndianness(OffsetMarker)));
                 for (var i = 0; i < warmup; i++, end += records)
@@ -146,7 +136,6 @@ public static class ProduceAllocation
         finally
         {
             await broker.DisposeAsync();
-            directory.Delete();
         }
     }
 
@@ -162,7 +151,7 @@ public static class ProduceAllocation
                 PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new RecordsPayload(BatchFactory.Build(records * (RecordBytes + 12) + 58, RecordBytes)) }],
             }],
         };
-        return Frame(request, ProduceVersion);
+        return InProcessBroker.Frame(request, ProduceVersion, "produce-alloc");
     }
 
     private static byte[] FetchFrame(int maxBytes, int maxWaitMs, long fetchOffset)
@@ -178,7 +167,7 @@ public static class ProduceAllocation
                 Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = fetchOffset, PartitionMaxBytes = maxBytes }],
             }],
         };
-        return Frame(request, FetchVersion);
+        return InProcessBroker.Frame(request, FetchVersion, "produce-alloc");
     }
 
     /// <summary>
@@ -196,22 +185,6 @@ public static class ProduceAllocation
         }
         RoundTrip(producer, produce, answer);
         FetchAnswer(consumer, answer);
-    }
-
-    /// <summary>A whole request frame (size prefix, header v1, body), encoded once and sent as it is every time.</summary>
-    private static byte[] Frame<TRequest>(TRequest request, short version) where TRequest : IRequestMessage
-    {
-        var writer = new ProtocolWriter();
-        writer.WriteInt32(0);
-        writer.WriteInt16(TRequest.ApiKey);
-        writer.WriteInt16(version);
-        writer.WriteInt32(TRequest.ApiKey); // the correlation id: one request at a time per kind, any value does
-        writer.WriteNullableString("produce-alloc", flexible: false);
-        request.Write(writer, version);
-        writer.PatchInt32(0, writer.BufferedCount - 4);
-        var frame = writer.Buffered.ToArray();
-        writer.Release();
-        return frame;
     }
 
     private static void FetchRoundTrip(Socket socket, byte[] frame, byte[] answer)
