@@ -21,8 +21,16 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
     private static readonly ObjectPool<FetchExchange> Pool =
         new DefaultObjectPool<FetchExchange>(new DefaultPooledObjectPolicy<FetchExchange>(), maximumRetained: 1024);
 
+    private static readonly PartitionReader<PartitionWork> ReadPartition = static (ref ProtocolReader reader, short version) => new PartitionWork
+    {
+        Index = reader.ReadInt32(),
+        CurrentLeaderEpoch = version >= 9 ? reader.ReadInt32() : -1,
+        FetchOffset = reader.ReadInt64(),
+        ClientLogStartOffset = version >= 5 ? reader.ReadInt64() : -1,
+        PartitionMaxBytes = reader.ReadInt32(),
+    };
+
     private readonly RequestSlots<PartitionWork> _slots = new();
-    private readonly TopicNameCache _topicNames = new();
     private FileRegionRecords?[] _records = new FileRegionRecords?[4]; // one per slot, kept across uses
 
     public FetchExchange() => LongPoll = new FetchLongPoll(this);
@@ -87,32 +95,7 @@ internal sealed class FetchExchange : IMessage, IReleasableMessage
         IsolationLevel = reader.ReadInt8();
         SessionId = version >= 7 ? reader.ReadInt32() : 0;
         SessionEpoch = version >= 7 ? reader.ReadInt32() : -1;
-        var topics = reader.ReadArrayCount(flexible: false);
-        if (topics < 0)
-        {
-            throw new ProtocolException("Topics must not be null");
-        }
-        for (var t = 0; t < topics; t++)
-        {
-            var name = _topicNames.Read(ref reader);
-            var partitions = reader.ReadArrayCount(flexible: false);
-            if (partitions < 0)
-            {
-                throw new ProtocolException("Partitions must not be null");
-            }
-            _slots.AddTopic(name, partitions);
-            for (var p = 0; p < partitions; p++)
-            {
-                _slots.AddPartition() = new PartitionWork
-                {
-                    Index = reader.ReadInt32(),
-                    CurrentLeaderEpoch = version >= 9 ? reader.ReadInt32() : -1,
-                    FetchOffset = reader.ReadInt64(),
-                    ClientLogStartOffset = version >= 5 ? reader.ReadInt64() : -1,
-                    PartitionMaxBytes = reader.ReadInt32(),
-                };
-            }
-        }
+        _slots.Read(ref reader, version, ReadPartition, "Topics", "Partitions");
         if (version >= 7)
         {
             SkipForgottenTopics(ref reader); // fetch sessions are not kept: there is nothing to forget

@@ -26,8 +26,16 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
     private static readonly ObjectPool<ProduceExchange> Pool =
         new DefaultObjectPool<ProduceExchange>(new DefaultPooledObjectPolicy<ProduceExchange>(), maximumRetained: 1024);
 
+    private static readonly PartitionReader<PartitionWork> ReadPartition = static (ref ProtocolReader reader, short _) => new PartitionWork
+    {
+        Index = reader.ReadInt32(),
+        Records = reader.ReadNullableMemory(flexible: false),
+        BaseOffset = -1,
+        LogAppendTimeMs = -1,
+        LogStartOffset = -1,
+    };
+
     private readonly RequestSlots<PartitionWork> _slots = new();
-    private readonly TopicNameCache _topicNames = new();
     private readonly Action _resume;
     private ManualResetValueTaskSourceCore<Response> _core; // continuations run where the last append completes
     private ConfiguredValueTaskAwaitable<AppendOutcome>.ConfiguredValueTaskAwaiter _waitingOn;
@@ -71,32 +79,7 @@ internal sealed class ProduceExchange : IMessage, IValueTaskSource<Response>, IR
         Transactional = version >= 3 && reader.TryReadStringBytes(flexible: false, out _);
         Acks = reader.ReadInt16();
         TimeoutMs = reader.ReadInt32();
-        var topics = reader.ReadArrayCount(flexible: false);
-        if (topics < 0)
-        {
-            throw new ProtocolException("TopicData must not be null");
-        }
-        for (var t = 0; t < topics; t++)
-        {
-            var name = _topicNames.Read(ref reader);
-            var partitions = reader.ReadArrayCount(flexible: false);
-            if (partitions < 0)
-            {
-                throw new ProtocolException("PartitionData must not be null");
-            }
-            _slots.AddTopic(name, partitions);
-            for (var p = 0; p < partitions; p++)
-            {
-                _slots.AddPartition() = new PartitionWork
-                {
-                    Index = reader.ReadInt32(),
-                    Records = reader.ReadNullableMemory(flexible: false),
-                    BaseOffset = -1,
-                    LogAppendTimeMs = -1,
-                    LogStartOffset = -1,
-                };
-            }
-        }
+        _slots.Read(ref reader, version, ReadPartition, "TopicData", "PartitionData");
     }
 
     /// <summary>The response at the request's version: what <see cref="ProduceResponse"/> would write.</summary>

@@ -1,4 +1,9 @@
+using FastLog.Protocol.Messages;
+
 namespace FastLog.Broker.Requests;
+
+/// <summary>Decodes one partition's fields of a request at <paramref name="version"/>.</summary>
+internal delegate T PartitionReader<T>(ref ProtocolReader reader, short version);
 
 /// <summary>
 /// The topics and partitions of a pooled request (produce, fetch) in wire order: the partitions back to back in one
@@ -11,6 +16,7 @@ internal sealed class RequestSlots<T> where T : struct
     public const int MaxRetained = 1024;
 
     private readonly List<TopicSlice> _topics = [];
+    private readonly TopicNameCache _topicNames = new();
     private T[] _partitions = new T[4];
     private int _count;
 
@@ -21,17 +27,35 @@ internal sealed class RequestSlots<T> where T : struct
     /// <summary>A partition's slot, by position in the request (topics' partitions back to back).</summary>
     public ref T Partition(int index) => ref _partitions[index];
 
-    /// <summary>A topic whose <paramref name="partitions"/> partitions the next <see cref="AddPartition"/> calls add.</summary>
-    public void AddTopic(string name, int partitions) => _topics.Add(new TopicSlice(name, _count, partitions));
-
-    /// <summary>The next partition's slot, cleared.</summary>
-    public ref T AddPartition()
+    /// <summary>
+    /// Reads the request's array of topics, each a name and an array of partitions that
+    /// <paramref name="readPartition"/> decodes (non-flexible versions); a null array is malformed.
+    /// </summary>
+    public void Read(ref ProtocolReader reader, short version, PartitionReader<T> readPartition, string topicsField, string partitionsField)
     {
-        if (_count == _partitions.Length)
+        var topics = reader.ReadArrayCount(flexible: false);
+        if (topics < 0)
         {
-            Array.Resize(ref _partitions, _count * 2);
+            throw new ProtocolException($"{topicsField} must not be null");
         }
-        return ref _partitions[_count++];
+        for (var t = 0; t < topics; t++)
+        {
+            var name = _topicNames.Read(ref reader);
+            var partitions = reader.ReadArrayCount(flexible: false);
+            if (partitions < 0)
+            {
+                throw new ProtocolException($"{partitionsField} must not be null");
+            }
+            _topics.Add(new TopicSlice(name, _count, partitions));
+            for (var p = 0; p < partitions; p++)
+            {
+                if (_count == _partitions.Length)
+                {
+                    Array.Resize(ref _partitions, _count * 2);
+                }
+                _partitions[_count++] = readPartition(ref reader, version);
+            }
+        }
     }
 
     /// <summary>Empty again; nothing of the request (buffers, completions, segments) stays reachable from the pool.</summary>
